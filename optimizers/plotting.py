@@ -170,6 +170,10 @@ def contour_paths(objective, paths=None, *, ax=None, bounds=None, levels: int | 
         shift = 0.0 if zmin > 0 else 1e-3 - zmin
         n = levels if isinstance(levels, int) else len(levels)
         lv = np.geomspace(np.min(z) + shift, np.max(z) + shift, n) - shift
+    elif isinstance(levels, int) and np.min(z) >= 0:
+        # Equal steps in sqrt(f): for a quadratic, evenly spaced ellipses rather than a crowd at the rim.
+        lv = np.linspace(np.sqrt(np.min(z)), np.sqrt(np.max(z)), levels + 1)[1:] ** 2
+        lv = np.concatenate([[np.min(z)], lv])
     else:
         lv = levels
     if filled:
@@ -198,7 +202,7 @@ def contour_paths(objective, paths=None, *, ax=None, bounds=None, levels: int | 
     ax.grid(False)
     handles, labels = ax.get_legend_handles_labels()
     if any(lab and lab != "minimum" for lab in labels):
-        ax.legend(loc=legend_loc)
+        ax.legend(loc=legend_loc, frameon=True, framealpha=0.85, edgecolor="none")
     return ax
 
 
