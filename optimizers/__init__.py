@@ -12,6 +12,7 @@ test functions with gradients and Hessians, :func:`run` records trajectories, an
 """
 
 from . import objectives, schedules
+from . import data, models, training  # data sets, models and the training loop (scikit-learn loads lazily)
 from ._base import Optimizer
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -25,5 +26,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW",
     "run", "Trajectory", "classify_critical_point", "classify_hessian", "CriticalPoint",
-    "objectives", "schedules", "__version__",
+    "objectives", "schedules", "data", "models", "training", "__version__",
 ]
