@@ -1,11 +1,16 @@
-# Two commands: `make book` builds the site, `make test` runs every check.
+# Two commands: `make book` builds the site, `make test` runs every check (the strict book build included).
 # Both create .venv when it is missing and install what they need into it.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+JB     := $(BIN)/jupyter-book
+# Figures and pages carry no build date or random ids, so two builds give the same bytes.
+export SOURCE_DATE_EPOCH := 1767225600
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
 
-.PHONY: book test venv clean
+.PHONY: book book-strict test pytest venv page clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +18,29 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,book]"
+	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
-
+## make book: build the HTML site into _build/html (executed outputs are cached; a change to optimizers/ re-executes)
 book: $(STAMP)
-	@echo "book target: to be written"
+	$(JB) build . --builder html
+	@echo "Open _build/html/index.html in a browser."
+
+## the same build with warnings as errors, as `make test` runs it
+book-strict: $(STAMP)
+	$(JB) build . --builder html -W -n --keep-going
+
+## make test: unit tests, doctests, property tests, the strict book build and the checks over the built HTML
+test: $(STAMP)
+	$(BIN)/python -m pytest --ignore=tests/book
+	$(MAKE) book-strict
+	BOOK_REQUIRED=1 $(BIN)/python -m pytest tests/book
+
+## make page PAGE=book/momentum.md: execute and build one page on its own (for writing a page)
+page: $(STAMP)
+	$(BIN)/python scripts/check_page.py $(PAGE)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -53,8 +53,8 @@ class Adagrad(Optimizer):
 
     References
     ----------
-    .. [1] J. Duchi, E. Hazan and Y. Singer, "Adaptive subgradient methods for online learning and
-       stochastic optimization", JMLR 12, 2011.
+    - J. Duchi, E. Hazan and Y. Singer, "Adaptive subgradient methods for online learning and
+      stochastic optimization", JMLR 12, 2011.
 
     Examples
     --------

@@ -51,8 +51,8 @@ class Adam(Optimizer):
 
     References
     ----------
-    .. [1] D. P. Kingma and J. Ba, "Adam: a method for stochastic optimization", ICLR 2015.
-    .. [2] S. J. Reddi, S. Kale and S. Kumar, "On the convergence of Adam and beyond", ICLR 2018.
+    - D. P. Kingma and J. Ba, "Adam: a method for stochastic optimization", ICLR 2015.
+    - S. J. Reddi, S. Kale and S. Kumar, "On the convergence of Adam and beyond", ICLR 2018.
 
     Examples
     --------
@@ -140,7 +140,7 @@ class AdamW(Adam):
 
     References
     ----------
-    .. [1] I. Loshchilov and F. Hutter, "Decoupled weight decay regularization", ICLR 2019.
+    - I. Loshchilov and F. Hutter, "Decoupled weight decay regularization", ICLR 2019.
 
     Examples
     --------

@@ -18,14 +18,14 @@ class Trajectory:
 
     Attributes
     ----------
-    xs : ndarray, shape (steps + 1, *x0.shape)
-        The positions, the start included.
-    values : ndarray, shape (steps + 1, *batch)
-        The objective at each position.
-    lrs : ndarray, shape (steps,) or (steps, ...)
-        The learning rate each step used (an array when the learning rate is one).
-    state : dict
-        The optimizer's state after the last step, so a run can be continued.
+    xs
+        The positions, the start included: an array of shape ``(steps + 1,) + x0.shape``.
+    values
+        The objective at each position: shape ``(steps + 1,)`` followed by the batch shape.
+    lrs
+        The learning rate each step used: shape ``(steps,)``, or ``(steps, ...)`` when the learning rate is an array.
+    state
+        The optimizer's state (a dict) after the last step, so a run can be continued.
     """
 
     xs: np.ndarray

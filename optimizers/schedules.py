@@ -77,6 +77,8 @@ def piecewise_constant(boundaries: Sequence[int], values: Sequence[float]) -> Sc
         If the boundaries are not strictly increasing positive integers, or the lengths do not match, or a
         value is negative.
 
+    Examples
+    --------
     >>> lr = piecewise_constant([2, 4], [1.0, 0.1, 0.01])
     >>> [lr(t) for t in range(5)]
     [1.0, 1.0, 0.1, 0.1, 0.01]

@@ -53,10 +53,10 @@ class SGD(Optimizer):
 
     References
     ----------
-    .. [1] H. Robbins and S. Monro, "A stochastic approximation method", 1951.
-    .. [2] B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", 1964.
-    .. [3] Y. Nesterov, "A method for solving the convex programming problem with convergence rate
-       O(1/k^2)", 1983.
+    - H. Robbins and S. Monro, "A stochastic approximation method", 1951.
+    - B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", 1964.
+    - Y. Nesterov, "A method for solving the convex programming problem with convergence rate
+      O(1/k^2)", 1983.
 
     Examples
     --------

@@ -1,0 +1,78 @@
+"""Execute one page and build it strictly on its own, in a private folder, so several pages can be checked at once.
+
+    .venv/bin/python scripts/check_page.py book/momentum.md
+
+Builds the whole table of contents (so cross-references resolve) but executes only the page given; warnings are
+reported for that page only (the other pages are not executed, so their glue keys are missing). Exits 1 when the page
+has any warning or error. Prints the path of the HTML page to open in a browser.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(page: str) -> int:
+    page_path = (ROOT / page).resolve()
+    if not page_path.is_file():
+        print(f"no such page: {page}", file=sys.stderr)
+        return 2
+    rel = page_path.relative_to(ROOT)
+    stem = rel.with_suffix("").as_posix()
+    work = Path("/tmp") / f"check_{rel.stem}"
+    work.mkdir(parents=True, exist_ok=True)
+    # A private source folder: links to the real book, optimizers and bib, with its own config and toc.
+    for name in ("book", "optimizers"):
+        link = work / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    others = [p.relative_to(ROOT).as_posix() for p in (ROOT / "book").glob("*.md") if p != page_path]
+    config.setdefault("execute", {})["exclude_patterns"] = others
+    (work / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def exists(entry):
+        return (ROOT / (entry["file"] + ".md")).is_file()
+
+    for part in toc.get("parts", []):
+        part["chapters"] = [c for c in part["chapters"] if exists(c)]
+    toc["parts"] = [p for p in toc.get("parts", []) if p["chapters"]]
+    if not (ROOT / (toc["root"] + ".md")).is_file():
+        toc["root"] = stem
+        for part in toc["parts"]:
+            part["chapters"] = [c for c in part["chapters"] if c["file"] != stem]
+        toc["parts"] = [p for p in toc["parts"] if p["chapters"]]
+    (work / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    jb = ROOT / ".venv" / "bin" / "jupyter-book"
+    proc = subprocess.run(
+        [str(jb), "build", str(work), "--keep-going", "-n"], capture_output=True, text=True, cwd=work
+    )
+    out = proc.stdout + proc.stderr
+    mine = [line for line in out.splitlines()
+            if (rel.name in line or rel.stem + ".ipynb" in line or "Traceback" in line or "CellExecutionError" in line)
+            and re.search(r"WARNING|ERROR|Error|Traceback", line)]
+    html = work / "_build" / "html" / (stem + ".html")
+    print("\n".join(mine) if mine else f"OK: no warnings for {rel}")
+    if proc.returncode not in (0, 1) and not html.exists():
+        print(out[-4000:])
+        return 1
+    print(f"HTML: {html}")
+    print(f"full log: {work / 'build.log'}")
+    (work / "build.log").write_text(out)
+    return 1 if mine else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print(__doc__)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1]))
