@@ -61,7 +61,9 @@ class Model:
         return sum((i + 1) * o for i, o in zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
 
     def unflatten(self, w) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The ``(W, b)`` pair of each layer, as views of ``w``: ``W`` is ``(..., n_out, n_in)``, ``b`` ``(..., n_out)``.
+        """The ``(W, b)`` pair of each layer, as views of ``w``.
+
+        ``W`` has shape ``(..., n_out, n_in)`` and ``b`` shape ``(..., n_out)``.
 
         Examples
         --------

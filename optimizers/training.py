@@ -273,38 +273,46 @@ def train(model, ds, optimizer, epochs: int = 5, batch_size: int = 32, seed=0, w
 
     state = optimizer.init(w)
     t, seen = 0, 0
-    for epoch in range(epochs):
-        tick = time.perf_counter()
-        for i, idx in enumerate(_data.minibatches(n, batch_size, seed=seed, epoch=epoch, drop_last=drop_last)):
-            loss, g = model.loss_and_grad(w, X[idx], y[idx])
-            # one pass over g first; only a non-finite sum needs the element-by-element look
-            if not np.all(np.isfinite(loss)) or (not np.isfinite(np.sum(g)) and not np.all(np.isfinite(g))):
+    # overflow while diverging is caught below and reported as DivergenceError, not as RuntimeWarnings
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs):
+            tick = time.perf_counter()
+            batches = _data.minibatches(n, batch_size, seed=seed, epoch=epoch, drop_last=drop_last)
+            for i, idx in enumerate(batches):
+                loss, g = model.loss_and_grad(w, X[idx], y[idx])
+                # one pass over g first; only a non-finite sum needs the element-by-element look
+                if not np.all(np.isfinite(loss)) or (not np.isfinite(np.sum(g)) and not np.all(np.isfinite(g))):
+                    if bar is not None:
+                        bar.close()
+                    raise DivergenceError(f"non-finite loss or gradient at step {t} (epoch {epoch}): training "
+                                          f"diverged; try a smaller learning rate than {optimizer!r}")
+                lrs.append(np.asarray(optimizer._lr_at(t), dtype=np.float64))
+                w, state = optimizer.step(w, g, state)
+                step_loss[t] = loss
+                seen += len(idx)
+                examples_seen[t] = seen
+                frac_epochs[t] = epoch + (i + 1) / nb
+                t += 1
+                if eval_every is not None and t % eval_every == 0:
+                    pause = time.perf_counter()
+                    eval_steps.append(t)
+                    eval_train.append(model.loss(w, ds.X_train, ds.y_train))
+                    eval_test.append(model.loss(w, ds.X_test, ds.y_test))
+                    tick += time.perf_counter() - pause  # evaluation time is not training time
+                if bar is not None and (t % max(1, total // 100) == 0 or t == total):
+                    bar.update(t, loss)
+            wall[epoch] = time.perf_counter() - tick
+            ev = evaluate(model, w, ds)
+            if not np.all(np.isfinite(ev["train_loss"])):
                 if bar is not None:
                     bar.close()
-                raise DivergenceError(f"non-finite loss or gradient at step {t} (epoch {epoch}): training "
-                                      f"diverged; try a smaller learning rate than {optimizer!r}")
-            lrs.append(np.asarray(optimizer._lr_at(t), dtype=np.float64))
-            w, state = optimizer.step(w, g, state)
-            step_loss[t] = loss
-            seen += len(idx)
-            examples_seen[t] = seen
-            frac_epochs[t] = epoch + (i + 1) / nb
-            t += 1
-            if eval_every is not None and t % eval_every == 0:
-                pause = time.perf_counter()
-                eval_steps.append(t)
-                eval_train.append(model.loss(w, ds.X_train, ds.y_train))
-                eval_test.append(model.loss(w, ds.X_test, ds.y_test))
-                tick += time.perf_counter() - pause  # evaluation time is not training time
-            if bar is not None and (t % max(1, total // 100) == 0 or t == total):
-                bar.update(t, loss)
-        wall[epoch] = time.perf_counter() - tick
-        ev = evaluate(model, w, ds)
-        ep_train.append(ev["train_loss"])
-        ep_test.append(ev["test_loss"])
-        if classification:
-            ep_train_acc.append(ev["train_accuracy"])
-            ep_test_acc.append(ev["test_accuracy"])
+                raise DivergenceError(f"non-finite training loss after epoch {epoch + 1}: training diverged; "
+                                      f"try a smaller learning rate than {optimizer!r}")
+            ep_train.append(ev["train_loss"])
+            ep_test.append(ev["test_loss"])
+            if classification:
+                ep_train_acc.append(ev["train_accuracy"])
+                ep_test_acc.append(ev["test_accuracy"])
     if bar is not None:
         bar.close()
 
