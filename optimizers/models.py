@@ -39,11 +39,34 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
+def _affine(h: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``h W^T + b`` for a stack of ``k`` layers: ``h`` is ``(n, i)`` (shared input) or ``(k, n, i)``.
+
+    With a shared 2-D input the ``k`` products are ONE matrix product (a single BLAS call); broadcasting
+    ``np.matmul`` over a stride-0 axis can fall back to a much slower loop.
+    """
+    k, o, i = W.shape
+    if h.ndim == 2:
+        z = (h @ W.reshape(k * o, i).T).reshape(h.shape[0], k, o).transpose(1, 0, 2)
+    else:
+        z = np.matmul(h, W.transpose(0, 2, 1))
+    return z + b[:, None, :]
+
+
+def _weight_grad(delta: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """``delta^T h`` per stacked model: ``delta`` is ``(k, n, o)``, ``h`` is ``(n, i)`` or ``(k, n, i)``."""
+    k, n, o = delta.shape
+    if h.ndim == 2:
+        return (delta.transpose(0, 2, 1).reshape(k * o, n) @ h).reshape(k, o, h.shape[1])
+    return np.matmul(delta.transpose(0, 2, 1), h)
+
+
 class Model:
     """Base class: flat parameter vectors, input checks, batching over stacks of parameter vectors.
 
-    Subclasses define ``layer_sizes`` (``[n_in, ..., n_out]``), ``task`` and ``_forward_backward(Ws, bs, X, y,
-    need_grad)`` working on a stack of ``k`` parameter sets (``Ws[l]`` of shape ``(k, n_out, n_in)``).
+    Subclasses define ``layer_sizes`` (``[n_in, ..., n_out]``), ``task`` and, with hidden layers, the activation
+    (``_activate``, ``_activate_grad``); forward and backward passes work on a stack of ``k`` parameter sets
+    (layer ``l`` has weights of shape ``(k, n_out, n_in)``).
     """
 
     task: str = ""
@@ -169,7 +192,7 @@ class Model:
         pres, acts = [], [h]
         last = len(layers) - 1
         for l, (W, b) in enumerate(layers):
-            z = np.matmul(h, np.swapaxes(W, -1, -2)) + b[:, None, :]
+            z = _affine(h, W, b)
             pres.append(z)
             h = z if l == last else self._activate(z)
             acts.append(h)
@@ -207,9 +230,7 @@ class Model:
         for l in range(len(layers) - 1, -1, -1):
             W, _ = layers[l]
             h_in = acts[l]
-            gW = np.matmul(np.swapaxes(delta, -1, -2), h_in)  # (k, o, i)
-            if gW.ndim == 2:  # pragma: no cover - h_in always broadcasts to 3-D
-                gW = gW[None]
+            gW = _weight_grad(delta, h_in)  # (k, o, i)
             grads.append((gW.reshape(gW.shape[0], -1), delta.sum(axis=1)))
             if l > 0:
                 delta = np.matmul(delta, W) * self._activate_grad(pres[l - 1], acts[l])

@@ -34,13 +34,13 @@ def central_differences(f, w, h=1e-6):
 
 
 @pytest.fixture(params=sorted(MODELS))
-def spec(request):
+def model_spec(request):
     factory, task = MODELS[request.param]
     return factory(), task
 
 
-def test_gradient_matches_central_differences(spec):
-    model, task = spec
+def test_gradient_matches_central_differences(model_spec):
+    model, task = model_spec
     X, y = batch(task)
     # a random point away from the initialization (relu kinks are measure-zero; h is tiny)
     w = model.init(1) + 0.3 * np.random.default_rng(2).normal(size=model.n_params)
@@ -64,8 +64,8 @@ def test_gradient_matches_central_differences_random(seed, n, name):
     np.testing.assert_allclose(g, fd, rtol=1e-4, atol=1e-6)
 
 
-def test_stack_of_parameters_equals_loop(spec):
-    model, task = spec
+def test_stack_of_parameters_equals_loop(model_spec):
+    model, task = model_spec
     X, y = batch(task)
     W = model.init(0, k=4) * np.array([[1.0], [0.5], [2.0], [-1.0]])
     losses, grads = model.loss_and_grad(W, X, y)
@@ -75,15 +75,15 @@ def test_stack_of_parameters_equals_loop(spec):
         np.testing.assert_allclose(losses[i], li, rtol=1e-13)
         np.testing.assert_allclose(grads[i], gi, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(model.loss(W, X, y), losses)
-    np.testing.assert_array_equal(model.predict(W, X), np.stack([model.predict(w, X) for w in W]))
+    np.testing.assert_allclose(model.output(W, X), np.stack([model.output(w, X) for w in W]), rtol=1e-12)
     # any leading shape works
     L2, G2 = model.loss_and_grad(W.reshape(2, 2, -1), X, y)
     np.testing.assert_allclose(L2.ravel(), losses)
     np.testing.assert_allclose(G2.reshape(W.shape), grads)
 
 
-def test_minibatch_loss_is_the_mean_of_example_losses(spec):
-    model, task = spec
+def test_minibatch_loss_is_the_mean_of_example_losses(model_spec):
+    model, task = model_spec
     X, y = batch(task, n=6)
     w = model.init(3)
     singles = [model.loss_and_grad(w, X[i:i + 1], y[i:i + 1]) for i in range(6)]
@@ -92,8 +92,8 @@ def test_minibatch_loss_is_the_mean_of_example_losses(spec):
     np.testing.assert_allclose(g, np.mean([s[1] for s in singles], axis=0), rtol=1e-12, atol=1e-15)
 
 
-def test_init_is_seeded_glorot(spec):
-    model, _ = spec
+def test_init_is_seeded_glorot(model_spec):
+    model, _ = model_spec
     a, b, c = model.init(0), model.init(0), model.init(1)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c) and a.shape == (model.n_params,) and a.dtype == np.float64
@@ -170,8 +170,8 @@ def test_bad_construction(make, fragment):
         make()
 
 
-def test_bad_calls(spec):
-    model, task = spec
+def test_bad_calls(model_spec):
+    model, task = model_spec
     X, y = batch(task)
     w = model.init(0)
     with pytest.raises(ValueError, match="features|shape"):
