@@ -34,9 +34,9 @@ book-strict: $(STAMP)
 
 ## make test: unit tests, doctests, property tests, the strict book build and the checks over the built HTML
 test: $(STAMP)
-	$(BIN)/python -m pytest --ignore=tests/book
+	$(BIN)/python -m pytest --ignore=tests/book --ignore=tests/browser
 	$(MAKE) book-strict
-	BOOK_REQUIRED=1 $(BIN)/python -m pytest tests/book
+	BOOK_REQUIRED=1 $(BIN)/python -m pytest tests/book tests/browser
 
 ## make page PAGE=book/momentum.md: execute and build one page on its own (for writing a page)
 page: $(STAMP)

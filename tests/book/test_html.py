@@ -17,7 +17,7 @@ import yaml
 bs4 = pytest.importorskip("bs4")
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
 
 if not (HTML / "index.html").exists():
     if os.environ.get("BOOK_REQUIRED"):
