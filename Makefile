@@ -10,7 +10,7 @@ export SOURCE_DATE_EPOCH := 1767225600
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: book book-strict test pytest venv page clean
+.PHONY: book book-strict book-repro test venv page clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,17 @@ book: $(STAMP)
 book-strict: $(STAMP)
 	$(JB) build . --builder html -W -n --keep-going
 
+## two clean builds give the same bytes (outputs of cells tagged `measured` excepted)
+book-repro: $(STAMP)
+	rm -rf _build/repro
+	$(JB) build . --builder html --path-output _build/repro -W -n --keep-going
+	$(BIN)/python scripts/check_reproducible.py _build/html _build/repro/_build/html
+
 ## make test: unit tests, doctests, property tests, the strict book build and the checks over the built HTML
 test: $(STAMP)
 	$(BIN)/python -m pytest --ignore=tests/book --ignore=tests/browser
 	$(MAKE) book-strict
+	$(MAKE) book-repro
 	BOOK_REQUIRED=1 $(BIN)/python -m pytest tests/book tests/browser
 
 ## make page PAGE=book/momentum.md: execute and build one page on its own (for writing a page)
