@@ -8,11 +8,14 @@ reader should not have to think about when reading an update rule lives here:
 * ``g`` and every state array must have the shape of ``x``;
 * a non-finite gradient raises :class:`FloatingPointError` before anything is computed;
 * the learning rate is resolved (a number, an array that broadcasts against ``x``, or a schedule ``t -> lr``);
-* nothing the caller passed is modified: ``_update`` must only build new arrays.
+* nothing the caller passed is modified: ``_update`` may write only into arrays it has just allocated
+  itself (``out=`` and in-place operators on its own temporaries save memory passes on large arrays), never
+  into its arguments.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Callable
 
@@ -46,6 +49,22 @@ def _hyper(value: Any) -> Any:
     return float(arr) if arr.ndim == 0 else arr
 
 
+def _nonzero(value: Any) -> bool:
+    """Whether a hyperparameter (a float, or an array of them) is non-zero anywhere; cheap for floats."""
+    return value != 0.0 if isinstance(value, float) else bool(np.any(np.asarray(value) != 0))
+
+
+def _all_finite(g: np.ndarray) -> bool:
+    """Whether every element of ``g`` is finite.
+
+    One BLAS pass, ``g . g``, which is finite exactly when every element is, unless the sum of squares
+    overflows; only then do we look element by element. (A sum would do as well but is slower.)
+    """
+    flat = g.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return math.isfinite(np.dot(flat, flat)) or bool(np.isfinite(g).all())
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return np.array2string(value, threshold=6)
@@ -70,6 +89,15 @@ def check_range(
         v = _hyper(value)
     except (TypeError, ValueError):
         raise ValueError(f"{message}: {value!r}") from None
+    if isinstance(v, float):  # the common case, without NumPy's overhead (schedules are checked every step)
+        ok = math.isfinite(v)
+        if ok and low is not None:
+            ok = v > low if low_open else v >= low
+        if ok and high is not None:
+            ok = v < high if high_open else v <= high
+        if not ok:
+            raise ValueError(f"{message}: {_fmt(value)}")
+        return v
     arr = np.asarray(v)
     ok = np.isfinite(arr)
     if low is not None:
@@ -157,7 +185,8 @@ class Optimizer:
             raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
         if not isinstance(state, dict) or "step" not in state:
             raise ValueError("state must be the dict returned by init() or step()")
-        t = int(np.asarray(state["step"]))
+        t = state["step"]
+        t = t if type(t) is int else int(np.asarray(t))  # np.load gives back a 0-d array
         if t < 0:
             raise ValueError(f"Invalid step count in state: {t}")
         arrays = {}
@@ -168,15 +197,24 @@ class Optimizer:
             if arr.shape != x.shape:
                 raise ValueError(f"state[{name!r}] has shape {arr.shape}, which does not match x shape {x.shape}")
             arrays[name] = arr
-        # One pass over g; only if the sum is not finite do we look element by element (a finite sum of
-        # huge finite values can overflow, so the sum alone cannot condemn g).
-        if not np.isfinite(np.sum(g, dtype=np.float64)) and not np.all(np.isfinite(g)):
-            raise FloatingPointError(f"non-finite gradient at step {t} (the {t + 1}th update)")
+        if not _all_finite(g):
+            raise FloatingPointError(f"non-finite gradient at step {t} (update number {t + 1})")
         lr = self._lr_at(t)
+        if isinstance(lr, np.ndarray) and np.broadcast_shapes(lr.shape, x.shape) != x.shape:
+            raise ValueError(f"learning rate of shape {lr.shape} does not broadcast to x shape {x.shape}")
         if g.dtype != x.dtype:
             g = g.astype(x.dtype)
+        shape = x.shape
+        if not shape:  # a single number: the update rules write into new arrays, which a 0-d result is not
+            x, g, arrays = x.reshape(1), g.reshape(1), {k: a.reshape(1) for k, a in arrays.items()}
         x_new, new_arrays = self._update(x, g, arrays, lr, t)
         x_new = np.asarray(x_new)
+        if not shape and x_new.shape == (1,):
+            x_new, new_arrays = x_new.reshape(()), {k: np.asarray(a).reshape(()) for k, a in new_arrays.items()}
+        if x_new.shape != shape:
+            raise ValueError(
+                f"the update has shape {x_new.shape}, not the shape {shape} of x: an array learning rate or "
+                "momentum must broadcast against x without enlarging it")
         if x_new.dtype != x.dtype:
             x_new = x_new.astype(x.dtype)
         new_state: State = {"step": t + 1}

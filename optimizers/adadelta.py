@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_lr, check_range
+from ._base import Optimizer, _nonzero, check_lr, check_range
 
 __all__ = ["Adadelta"]
 
@@ -74,9 +74,22 @@ class Adadelta(Optimizer):
     def _update(self, x, g, state, lr, t):
         if self.maximize:
             g = -g
-        if np.any(np.asarray(self.weight_decay) != 0):
+        if _nonzero(self.weight_decay):
             g = g + self.weight_decay * x
-        v = self.rho * state["square_avg"] + (1.0 - self.rho) * (g * g)
-        delta = np.sqrt(state["acc_delta"] + self.eps) / np.sqrt(v + self.eps) * g
-        u = self.rho * state["acc_delta"] + (1.0 - self.rho) * (delta * delta)
-        return x - lr * delta, {"square_avg": v, "acc_delta": u}
+        rho, eps = self.rho, self.eps
+        v = np.multiply(g, g)                          # v = rho * v + (1 - rho) * g^2
+        v *= 1.0 - rho
+        out = np.multiply(state["square_avg"], rho)    # a scratch array, returned as x_new at the end
+        v += out
+        delta = np.add(state["acc_delta"], eps)        # delta = sqrt(u + eps) / sqrt(v + eps) * g
+        np.sqrt(delta, out=delta)
+        np.add(v, eps, out=out)
+        np.sqrt(out, out=out)
+        delta /= out
+        delta *= g
+        u = np.multiply(delta, delta)                  # u = rho * u + (1 - rho) * delta^2
+        u *= 1.0 - rho
+        np.multiply(state["acc_delta"], rho, out=out)
+        u += out
+        np.multiply(delta, lr, out=out)
+        return np.subtract(x, out, out=out), {"square_avg": v, "acc_delta": u}

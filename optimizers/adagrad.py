@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_lr, check_range
+from ._base import Optimizer, _nonzero, check_lr, check_range
 
 __all__ = ["Adagrad"]
 
@@ -89,9 +89,17 @@ class Adagrad(Optimizer):
     def _update(self, x, g, state, lr, t):
         if self.maximize:
             g = -g
-        if np.any(np.asarray(self.weight_decay) != 0):
+        if _nonzero(self.weight_decay):
             g = g + self.weight_decay * x
         clr = lr / (1.0 + t * self.lr_decay)
-        s = state["sum"] + g * g
-        denom = np.sqrt(s + self.eps) if self.eps_in_sqrt else np.sqrt(s) + self.eps
-        return x - clr * (g / denom), {"sum": s}
+        s = np.multiply(g, g)
+        s += state["sum"]
+        if self.eps_in_sqrt:             # out = sqrt(s + eps)
+            out = np.add(s, self.eps)
+            np.sqrt(out, out=out)
+        else:                            # out = sqrt(s) + eps
+            out = np.sqrt(s)
+            out += self.eps
+        np.divide(g, out, out=out)       # g / denominator
+        out *= clr
+        return np.subtract(x, out, out=out), {"sum": s}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._base import Optimizer, _fmt, check_lr, check_range
+from ._base import Optimizer, _fmt, _nonzero, check_lr, check_range
 
 __all__ = ["Adam", "AdamW"]
 
@@ -95,24 +97,32 @@ class Adam(Optimizer):
     def _update(self, x, g, state, lr, t):
         if self.maximize:
             g = -g
-        has_decay = np.any(np.asarray(self.weight_decay) != 0)
-        if self._decoupled:
-            if has_decay:
+        if _nonzero(self.weight_decay):
+            if self._decoupled:
                 x = x * (1.0 - lr * self.weight_decay)
-        elif has_decay:
-            g = g + self.weight_decay * x
+            else:
+                g = g + self.weight_decay * x
         b1, b2 = self.betas
         k = t + 1
-        m = state["exp_avg"] + (1.0 - b1) * (g - state["exp_avg"])
-        v = b2 * state["exp_avg_sq"] + (1.0 - b2) * (g * g)
+        m = np.subtract(g, state["exp_avg"])           # m = m + (1 - b1) * (g - m), as torch's lerp
+        m *= 1.0 - b1
+        m += state["exp_avg"]
+        v = np.multiply(g, g)                          # v = b2 * v + (1 - b2) * g^2
+        v *= 1.0 - b2
+        out = np.multiply(state["exp_avg_sq"], b2)     # a scratch array, returned as x_new at the end
+        v += out
         new = {"exp_avg": m, "exp_avg_sq": v}
         if self.amsgrad:
             v = np.maximum(state["max_exp_avg_sq"], v)
             new["max_exp_avg_sq"] = v
         bias1 = 1.0 - b1**k
-        bias2_sqrt = np.sqrt(1.0 - b2**k)
-        denom = np.sqrt(v) / bias2_sqrt + self.eps
-        return x - (lr / bias1) * (m / denom), new
+        bias2_sqrt = math.sqrt(1.0 - b2**k)
+        np.sqrt(v, out=out)                            # denominator sqrt(v) / sqrt(bias2) + eps
+        out /= bias2_sqrt
+        out += self.eps
+        np.divide(m, out, out=out)
+        out *= lr / bias1
+        return np.subtract(x, out, out=out), new
 
 
 class AdamW(Adam):

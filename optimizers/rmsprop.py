@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_lr, check_range
+from ._base import Optimizer, _nonzero, check_lr, check_range
 
 __all__ = ["RMSprop"]
 
@@ -82,7 +82,7 @@ class RMSprop(Optimizer):
         self.maximize = bool(maximize)
 
     def _uses_momentum(self):
-        return bool(np.any(np.asarray(self.momentum) != 0))
+        return _nonzero(self.momentum)
 
     def _state_names(self):
         names = ("square_avg",)
@@ -95,18 +95,34 @@ class RMSprop(Optimizer):
     def _update(self, x, g, state, lr, t):
         if self.maximize:
             g = -g
-        if np.any(np.asarray(self.weight_decay) != 0):
+        if _nonzero(self.weight_decay):
             g = g + self.weight_decay * x
         new = {}
-        v = self.alpha * state["square_avg"] + (1.0 - self.alpha) * (g * g)
+        v = np.multiply(g, g)                               # v = alpha * v + (1 - alpha) * g^2
+        v *= 1.0 - self.alpha
+        out = np.multiply(state["square_avg"], self.alpha)  # a scratch array, returned as x_new at the end
+        v += out
         new["square_avg"] = v
-        if self.centered:
-            gbar = state["grad_avg"] + (1.0 - self.alpha) * (g - state["grad_avg"])
+        if self.centered:                                   # gbar = gbar + (1 - alpha) * (g - gbar)
+            gbar = np.subtract(g, state["grad_avg"])
+            gbar *= 1.0 - self.alpha
+            gbar += state["grad_avg"]
             new["grad_avg"] = gbar
-            v = v - gbar * gbar
-        denom = np.sqrt(v + self.eps) if self.eps_in_sqrt else np.sqrt(v) + self.eps
-        d = g / denom
-        if self._uses_momentum():
-            d = self.momentum * state["momentum_buffer"] + d
-            new["momentum_buffer"] = d
-        return x - lr * d, new
+            np.multiply(gbar, gbar, out=out)
+            np.subtract(v, out, out=out)                    # the variance v - gbar^2
+        variance = out if self.centered else v
+        if self.eps_in_sqrt:                                # denominator sqrt(v + eps) or sqrt(v) + eps
+            np.add(variance, self.eps, out=out)
+            np.sqrt(out, out=out)
+        else:
+            np.sqrt(variance, out=out)
+            out += self.eps
+        np.divide(g, out, out=out)                          # d = g / denominator
+        if self._uses_momentum():                           # b = momentum * b + d
+            buf = np.multiply(state["momentum_buffer"], self.momentum)
+            buf += out
+            new["momentum_buffer"] = buf
+            np.multiply(buf, lr, out=out)
+        else:
+            out *= lr
+        return np.subtract(x, out, out=out), new

@@ -31,8 +31,10 @@ Schedule = Callable[[int], float]
 
 
 def _steps(t):
+    if type(t) is int and t >= 0:  # the common case, cheaply
+        return t
     arr = np.asarray(t)
-    if arr.dtype.kind not in "iuf" or np.any(arr < 0):
+    if arr.dtype.kind not in "iuf" or not np.all(arr >= 0) or not np.all(np.isfinite(arr)):
         raise ValueError(f"Invalid step: {t!r} (steps are counted from 0)")
     return arr
 
@@ -196,7 +198,7 @@ def warmup(schedule: Schedule, steps: int) -> Schedule:
 
     def warmed(t):
         tt = _steps(t)
-        if tt.ndim:
+        if np.ndim(tt):
             return np.array([warmed(int(s)) for s in tt.ravel()], dtype=np.float64).reshape(tt.shape)
         ti = int(tt)
         if ti >= k:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_lr, check_range
+from ._base import Optimizer, _nonzero, check_lr, check_range
 
 __all__ = ["SGD"]
 
@@ -86,7 +86,7 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
     def _uses_momentum(self) -> bool:
-        return bool(np.any(np.asarray(self.momentum) != 0))
+        return _nonzero(self.momentum)
 
     def _state_names(self):
         return ("momentum_buffer",) if self._uses_momentum() else ()
@@ -94,14 +94,16 @@ class SGD(Optimizer):
     def _update(self, x, g, state, lr, t):
         if self.maximize:
             g = -g
-        if np.any(np.asarray(self.weight_decay) != 0):
+        if _nonzero(self.weight_decay):
             g = g + self.weight_decay * x
         new_state = {}
         if self._uses_momentum():
             if t == 0:
                 buf = g.copy()
-            else:
-                buf = self.momentum * state["momentum_buffer"] + (1.0 - self.dampening) * g
+            else:  # buf = momentum * buf + (1 - dampening) * g, written into one new array
+                buf = np.multiply(state["momentum_buffer"], self.momentum)
+                buf += (1.0 - self.dampening) * g if _nonzero(self.dampening) else g
             new_state["momentum_buffer"] = buf
             g = g + self.momentum * buf if self.nesterov else buf
-        return x - lr * g, new_state
+        x_new = np.multiply(g, lr)                        # lr * g ...
+        return np.subtract(x, x_new, out=x_new), new_state  # ... then x - lr * g, in the same new array
