@@ -10,7 +10,7 @@ export SOURCE_DATE_EPOCH := 1767225600
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: book book-strict book-repro test venv page clean
+.PHONY: book book-strict book-repro test venv page lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test: $(STAMP)
 	$(MAKE) book-strict
 	$(MAKE) book-repro
 	BOOK_REQUIRED=1 $(BIN)/python -m pytest tests/book tests/browser
+
+## Lighthouse (mobile) scores of every page: a measurement, not a test (needs npm; see benchmarks/lighthouse.py)
+lighthouse: book
+	test -x $(VENV)/lighthouse/node_modules/.bin/lighthouse || \
+	  npm install --prefix $(VENV)/lighthouse -E lighthouse@12.2.3 --no-audit --no-fund --loglevel=error
+	$(BIN)/python benchmarks/lighthouse.py
 
 ## make page PAGE=book/momentum.md: execute and build one page on its own (for writing a page)
 page: $(STAMP)

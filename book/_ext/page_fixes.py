@@ -2,6 +2,7 @@
 
 * sphinx-thebe's inline configuration script is added twice by Jupyter Book 1, which makes the browser report
   ``Identifier 'THEBE_JS_URL' has already been declared`` on every page: keep one copy of each script.
+* Every page gets a ``<meta name="description">`` made from its first paragraph.
 * Accessibility fixes to the HTML the theme and docutils write, found by axe-core (see tests/browser):
   the primary sidebar's logo/title block sits outside any landmark, so the sidebar becomes a labelled
   ``complementary`` landmark; docutils marks bibliography entries with the deprecated ``doc-biblioentry`` role
@@ -10,7 +11,10 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+
+from docutils import nodes
 
 _REPLACEMENTS = [
     ('<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
@@ -34,6 +38,20 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
+def _describe(app, pagename, templatename, context, doctree):
+    """A ``<meta name="description">`` from the page's first paragraph (search engines show it)."""
+    if doctree is None or "meta name=\"description\"" in context.get("metatags", ""):
+        return
+    for para in doctree.findall(nodes.paragraph):
+        text = " ".join(para.astext().split())
+        if len(text) >= 40:
+            if len(text) > 160:
+                text = text[:157].rsplit(" ", 1)[0] + "..."
+            context["metatags"] = context.get("metatags", "") + \
+                f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
+            return
+
+
 def _fix_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -48,5 +66,6 @@ def _fix_html(app, exception):
 
 def setup(app):
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _describe)
     app.connect("build-finished", _fix_html)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

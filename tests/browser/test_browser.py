@@ -12,12 +12,13 @@ skip with a message saying so.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
@@ -85,6 +86,7 @@ class PageVisit:
         self.errors: list[str] = []
         self.failed: list[str] = []
         self.foreign: list[str] = []
+        self.loaded: set[str] = set()
         self.context = browser.new_context(
             viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light",
             permissions=["clipboard-read", "clipboard-write"],
@@ -96,7 +98,7 @@ class PageVisit:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.on("response", self._response)
 
         def route(r):
             if urlsplit(r.request.url).netloc in (host, "") or r.request.url.startswith(("data:", "blob:")):
@@ -107,6 +109,12 @@ class PageVisit:
         self.page.route("**/*", route)
         self.page.goto(f"{base}/{page}.html", wait_until="load")
         self.wait_for_math()
+
+    def _response(self, r):
+        if r.status >= 400:
+            self.failed.append(f"{r.url} (HTTP {r.status})")
+        else:
+            self.loaded.add(urlsplit(r.url).path)
 
     def wait_for_math(self):
         has_math = self.page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
@@ -187,6 +195,30 @@ def test_copy_buttons_copy_the_code(visits, page):
     copied = v.page.evaluate("() => navigator.clipboard.readText()")
     expected = first.locator("pre").inner_text()
     assert copied.strip() and copied.strip() == expected.strip().replace("\u00a0", " ")
+
+
+TEXT_TYPES = {".html", ".css", ".js", ".svg", ".json", ".txt", ".map", ".xml"}
+PAGE_WEIGHT_LIMIT = 800_000  # bytes served gzip-compressed, as GitHub Pages serves text
+
+
+def _served_size(url_path: str) -> int:
+    path = HTML / unquote(url_path.lstrip("/"))
+    if path.is_dir():
+        path = path / "index.html"
+    data = path.read_bytes()
+    return len(gzip.compress(data, compresslevel=6, mtime=0)) if path.suffix in TEXT_TYPES else len(data)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_weight(visits, page):
+    """Everything the page loads (all its images included), compressed as a web server would serve it."""
+    v = visits(page)
+    images = v.page.evaluate("() => Array.from(document.images).map(i => new URL(i.src).pathname)")
+    paths = v.loaded | set(images)
+    sizes = {p: _served_size(p) for p in paths}
+    total = sum(sizes.values())
+    biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
+    assert total <= PAGE_WEIGHT_LIMIT, f"{page}: {total / 1000:.0f} kB served (limit 800 kB); largest: {biggest}"
 
 
 def _axe(page) -> list[dict]:
