@@ -39,6 +39,15 @@ def _steps(t):
     return arr
 
 
+def _count(name, value, minimum):
+    """An integer argument such as ``steps`` or ``every``, at least ``minimum``, or ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or not math.isfinite(value) \
+            or value != int(value) or value < minimum:
+        kind = "positive" if minimum == 1 else "non-negative"
+        raise ValueError(f"Invalid {name}: {value!r} (need a {kind} integer)")
+    return int(value)
+
+
 def _out(value, t):
     return float(value) if np.ndim(t) == 0 else np.asarray(value, dtype=np.float64)
 
@@ -113,8 +122,7 @@ def factor(lr0: float, factor: float, every: int = 1, lr_min: float = 0.0) -> Sc
     """
     lr0 = check_range("Invalid lr0", lr0, low=0.0)
     f = check_range("Invalid factor", factor, low=0.0, high=1.0)
-    if int(every) != every or every < 1:
-        raise ValueError(f"Invalid every: {every!r} (need a positive integer)")
+    every = _count("every", every, 1)
     lr_min = check_range("Invalid lr_min", lr_min, low=0.0)
 
     def schedule(t):
@@ -167,8 +175,7 @@ def cosine(lr0: float, steps: int, lr_min: float = 0.0) -> Schedule:
     [1.0, 0.8536, 0.5, 0.1464, 0.0, 0.0]
     """
     lr0 = check_range("Invalid lr0", lr0, low=0.0)
-    if int(steps) != steps or steps < 1:
-        raise ValueError(f"Invalid steps: {steps!r} (need a positive integer)")
+    steps = _count("steps", steps, 1)
     lr_min = check_range("Invalid lr_min", lr_min, low=0.0, high=lr0)
     steps = int(steps)
 
@@ -192,9 +199,7 @@ def warmup(schedule: Schedule, steps: int) -> Schedule:
     """
     if not callable(schedule):
         schedule = constant(schedule)
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"Invalid steps: {steps!r} (need a non-negative integer)")
-    k = int(steps)
+    k = _count("steps", steps, 0)
 
     def warmed(t):
         tt = _steps(t)
