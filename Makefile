@@ -8,7 +8,6 @@ JB     := $(BIN)/jupyter-book
 # Figures and pages carry no build date or random ids, so two builds give the same bytes.
 export SOURCE_DATE_EPOCH := 1767225600
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: book book-strict book-repro test venv page lighthouse clean
 

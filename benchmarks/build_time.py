@@ -28,7 +28,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 JB = ROOT / ".venv" / "bin" / "jupyter-book"
-ENV = {**os.environ, "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": "0"}
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": "0"}
 
 FLOOR_PAGE = """---
 jupytext:

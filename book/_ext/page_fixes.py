@@ -38,6 +38,11 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
+def _nitpick_tuples(app, config):
+    """YAML has no tuples: turn ``nitpick_ignore`` entries from _config.yml into the pairs Sphinx compares with."""
+    config.nitpick_ignore = {tuple(entry) for entry in config.nitpick_ignore}
+
+
 def _describe(app, pagename, templatename, context, doctree):
     """A ``<meta name="description">`` from the page's first paragraph (search engines show it)."""
     if doctree is None or "meta name=\"description\"" in context.get("metatags", ""):
@@ -65,6 +70,7 @@ def _fix_html(app, exception):
 
 
 def setup(app):
+    app.connect("config-inited", _nitpick_tuples)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _describe)
     app.connect("build-finished", _fix_html)
