@@ -40,8 +40,24 @@ def main(page: str) -> int:
     (work / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
 
+    def readable(path: Path) -> bool:
+        """Pages other people are editing may be half-written: leave out any that myst-nb cannot read."""
+        if path == page_path:
+            return True
+        try:
+            from myst_nb.core.read import read_myst_markdown_notebook
+
+            text = path.read_text(encoding="utf-8")
+            if text.lstrip().startswith("---") and "kernelspec" in text.split("---", 2)[1]:
+                read_myst_markdown_notebook(text)
+            return True
+        except Exception as err:  # noqa: BLE001 - any failure means: not this build
+            print(f"note: leaving out {path.relative_to(ROOT)} (cannot be read now: {type(err).__name__})")
+            return False
+
     def exists(entry):
-        return (ROOT / (entry["file"] + ".md")).is_file()
+        path = ROOT / (entry["file"] + ".md")
+        return path.is_file() and readable(path)
 
     for part in toc.get("parts", []):
         part["chapters"] = [c for c in part["chapters"] if exists(c)]

@@ -39,8 +39,9 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 
 def _nitpick_tuples(app, config):
-    """YAML has no tuples: turn ``nitpick_ignore`` entries from _config.yml into the pairs Sphinx compares with."""
+    """YAML has no tuples: turn ``nitpick_ignore(_regex)`` entries from _config.yml into the pairs Sphinx compares with."""
     config.nitpick_ignore = {tuple(entry) for entry in config.nitpick_ignore}
+    config.nitpick_ignore_regex = {tuple(entry) for entry in config.nitpick_ignore_regex}
 
 
 def _describe(app, pagename, templatename, context, doctree):

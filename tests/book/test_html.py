@@ -126,5 +126,6 @@ def test_status_page_lists_every_executed_page():
 
 def test_api_reference_documents_the_optimizers():
     text = main("book/api").get_text()
-    for name in ("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "run", "schedules", "objectives"):
+    for name in ("SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "run", "schedules", "objectives",
+                 "load_digits", "minibatches", "MLP", "train"):
         assert name in text
