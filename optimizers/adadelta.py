@@ -48,7 +48,7 @@ class Adadelta(Optimizer):
 
     References
     ----------
-    - M. D. Zeiler, "ADADELTA: an adaptive learning rate method", arXiv:1212.5701, 2012.
+    - Zeiler, M. D. "ADADELTA: an adaptive learning rate method", arXiv:1212.5701, 2012.
 
     Examples
     --------

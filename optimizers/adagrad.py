@@ -53,7 +53,7 @@ class Adagrad(Optimizer):
 
     References
     ----------
-    - J. Duchi, E. Hazan and Y. Singer, "Adaptive subgradient methods for online learning and
+    - Duchi, J., Hazan, E. and Singer, Y. "Adaptive subgradient methods for online learning and
       stochastic optimization", JMLR 12, 2011.
 
     Examples

@@ -53,8 +53,8 @@ class Adam(Optimizer):
 
     References
     ----------
-    - D. P. Kingma and J. Ba, "Adam: a method for stochastic optimization", ICLR 2015.
-    - S. J. Reddi, S. Kale and S. Kumar, "On the convergence of Adam and beyond", ICLR 2018.
+    - Kingma, D. P. and Ba, J. "Adam: a method for stochastic optimization", ICLR 2015.
+    - Reddi, S. J., Kale, S. and Kumar, S. "On the convergence of Adam and beyond", ICLR 2018.
 
     Examples
     --------
@@ -150,7 +150,7 @@ class AdamW(Adam):
 
     References
     ----------
-    - I. Loshchilov and F. Hutter, "Decoupled weight decay regularization", ICLR 2019.
+    - Loshchilov, I. and Hutter, F. "Decoupled weight decay regularization", ICLR 2019.
 
     Examples
     --------

@@ -55,9 +55,9 @@ class RMSprop(Optimizer):
 
     References
     ----------
-    - T. Tieleman and G. Hinton, Lecture 6.5, "rmsprop: divide the gradient by a running average of
+    - Tieleman, T. and Hinton, G. Lecture 6.5, "rmsprop: divide the gradient by a running average of
       its recent magnitude", COURSERA: Neural Networks for Machine Learning, 2012.
-    - A. Graves, "Generating sequences with recurrent neural networks", arXiv:1308.0850, 2013.
+    - Graves, A. "Generating sequences with recurrent neural networks", arXiv:1308.0850, 2013.
 
     Examples
     --------

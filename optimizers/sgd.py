@@ -53,9 +53,9 @@ class SGD(Optimizer):
 
     References
     ----------
-    - H. Robbins and S. Monro, "A stochastic approximation method", 1951.
-    - B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", 1964.
-    - Y. Nesterov, "A method for solving the convex programming problem with convergence rate
+    - Robbins, H. and Monro, S. "A stochastic approximation method", 1951.
+    - Polyak, B. T. "Some methods of speeding up the convergence of iteration methods", 1964.
+    - Nesterov, Y. "A method for solving the convex programming problem with convergence rate
       O(1/k^2)", 1983.
 
     Examples
