@@ -8,6 +8,10 @@ JB     := $(BIN)/jupyter-book
 # Figures and pages carry no build date or random ids, so two builds give the same bytes.
 export SOURCE_DATE_EPOCH := 1767225600
 export PYTHONHASHSEED := 0
+# Pages run in their own kernels on a 2-core machine: one BLAS thread each is faster and gives the same bits every run.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
 .PHONY: book book-strict book-repro test venv page lighthouse clean
 
