@@ -17,9 +17,9 @@ from hypothesis import settings
 
 import optimizers as opt
 
-# Property tests are many; keep each small so the whole suite stays well under a minute on two cores.
-settings.register_profile("default", max_examples=25, deadline=None)
-settings.load_profile("default")
+#: for the property tests of the optimizer modules: many small ones, so few examples each and no deadline
+#: (the machine is shared; a slow example is not a failure)
+PROPERTY = settings(max_examples=25, deadline=None)
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,8 @@ SPEC_IDS = [s.id for s in SPECS]
 
 
 def pytest_generate_tests(metafunc):
-    """Any test with a ``spec`` argument runs once per row of the table."""
-    if "spec" in metafunc.fixturenames:
+    """A test of ``test_optimizers.py`` with a ``spec`` argument runs once per row of the table."""
+    if "spec" in metafunc.fixturenames and metafunc.module.__name__.endswith("test_optimizers"):
         metafunc.parametrize("spec", SPECS, ids=SPEC_IDS)
 
 

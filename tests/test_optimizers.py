@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SPECS, assert_state_equal, copy_state
+from conftest import PROPERTY, SPECS, assert_state_equal, copy_state
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -476,6 +476,7 @@ def point_and_gradients(draw, steps=3):
 
 
 @pytest.mark.parametrize("spec_", SPECS, ids=[s.id for s in SPECS])
+@PROPERTY
 @given(data=point_and_gradients())
 def test_property_pure_and_batch_equals_elementwise(spec_, data):
     """For any shape: inputs untouched, shapes kept, and each element evolves as if it were alone."""
@@ -496,6 +497,7 @@ def test_property_pure_and_batch_equals_elementwise(spec_, data):
 
 
 @pytest.mark.parametrize("spec_", SPECS, ids=[s.id for s in SPECS])
+@PROPERTY
 @given(data=point_and_gradients(steps=2))
 def test_property_float32_in_float32_out(spec_, data):
     x, gs = data
@@ -507,6 +509,7 @@ def test_property_float32_in_float32_out(spec_, data):
         assert all(v.dtype == np.float32 for k, v in state.items() if k != "step")
 
 
+@PROPERTY
 @given(x=hnp.arrays(np.float64, shapes, elements=finite),
        g=hnp.arrays(np.float64, shapes, elements=st.floats(1e-3, 1e3) | st.floats(-1e3, -1e-3)),
        lr=st.floats(1e-4, 1.0))
@@ -518,6 +521,7 @@ def test_property_first_adam_step_is_lr_times_sign(x, g, lr):
     np.testing.assert_allclose(x - x1, lr * np.sign(g), rtol=1e-4, atol=1e-9 * (1 + np.abs(x)).max())
 
 
+@PROPERTY
 @given(x=hnp.arrays(np.float64, shapes, elements=finite), lr=st.floats(0.0, 10.0), scale=st.floats(1e-3, 1e3))
 def test_property_sgd_step_is_linear(x, lr, scale):
     """x - lr * g exactly, and scaling g scales the move (to round-off)."""
@@ -529,6 +533,7 @@ def test_property_sgd_step_is_linear(x, lr, scale):
     np.testing.assert_allclose(x2 - x, scale * (x1 - x), rtol=1e-9, atol=1e-9 * (1 + np.abs(x).max()))
 
 
+@PROPERTY
 @given(g=hnp.arrays(np.float64, shapes, elements=st.floats(1e-2, 1e2) | st.floats(-1e2, -1e-2)))
 def test_property_adagrad_first_step_is_lr_times_sign(g):
     o = opt.Adagrad(lr=0.5)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import PROPERTY
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,12 +68,14 @@ def test_warmup_climbs_linearly_into_the_schedule_without_a_jump(inner, k):
     assert abs(s(k) - s(k - 1)) <= abs(inner(k) - inner(k - 1)) + 1e-15
 
 
+@PROPERTY
 @given(lr0=st.floats(1e-4, 10), rate=st.floats(0, 1), t=st.integers(0, 10_000))
 def test_property_exponential_is_multiplicative(lr0, rate, t):
     s = schedules.exponential(lr0, rate)
     assert s(t + 1) == pytest.approx(s(t) * math.exp(-rate), rel=1e-9, abs=1e-300)
 
 
+@PROPERTY
 @given(boundaries=st.lists(st.integers(1, 1000), min_size=1, max_size=5, unique=True),
        t=st.integers(0, 1200), data=st.data())
 def test_property_piecewise_constant_picks_the_right_piece(boundaries, t, data):
