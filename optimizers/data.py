@@ -19,7 +19,8 @@ from typing import Iterator
 
 import numpy as np
 
-__all__ = ["Dataset", "make_dataset", "load_digits", "load_diabetes", "minibatches", "n_batches"]
+__all__ = ["Dataset", "make_dataset", "validation_split", "load_digits", "load_diabetes", "minibatches",
+           "n_batches"]
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -88,17 +89,17 @@ class Dataset:
                 f"n_test={self.n_test}, n_features={self.n_features}{classes})")
 
 
-def _n_test(test_size, n: int) -> int:
+def _n_test(test_size, n: int, what: str = "test_size") -> int:
     if isinstance(test_size, bool):
-        raise ValueError(f"Invalid test_size: {test_size!r}")
+        raise ValueError(f"Invalid {what}: {test_size!r}")
     if isinstance(test_size, numbers.Integral):
         n_test = int(test_size)
     elif isinstance(test_size, numbers.Real) and 0.0 < float(test_size) < 1.0:
         n_test = math.ceil(float(test_size) * n)
     else:
-        raise ValueError(f"Invalid test_size: {test_size!r} (need a fraction in (0, 1) or a number of examples)")
+        raise ValueError(f"Invalid {what}: {test_size!r} (need a fraction in (0, 1) or a number of examples)")
     if not 1 <= n_test <= n - 1:
-        raise ValueError(f"Invalid test_size: {test_size!r} leaves {n_test} test and {n - n_test} training "
+        raise ValueError(f"Invalid {what}: {test_size!r} leaves {n_test} held-out and {n - n_test} training "
                          f"examples out of {n}; both parts need at least one")
     return n_test
 
@@ -193,6 +194,47 @@ def make_dataset(X, y, test_size=0.25, seed=0, name: str = "dataset", task: str 
         X_test=_readonly(Xs[test]), y_test=_readonly(ys[test]),
         name=str(name), n_features=int(d), n_classes=n_classes, task=task, classes=classes,
         feature_mean=_readonly(mean), feature_std=_readonly(std), target_mean=t_mean, target_std=t_std,
+    )
+
+
+def validation_split(ds: Dataset, val_size=0.25, seed=0) -> Dataset:
+    """A Dataset for tuning: part of ``ds``'s TRAINING set held out as validation data, in the test slots.
+
+    Hyperparameters chosen on the returned data set's ``X_test, y_test`` never see ``ds.X_test``. The features
+    keep the standardization of ``ds`` (training statistics of the full training set), so the validation part is
+    not re-standardized.
+
+    Parameters
+    ----------
+    ds : Dataset
+    val_size : float or int, default 0.25
+        Fraction of the training examples held out (rounded up), or their number.
+    seed : int, default 0
+        ``np.random.default_rng(seed).permutation(ds.n_train)``; its first examples are the validation set.
+
+    Returns
+    -------
+    Dataset
+        Named ``"<name> (validation split)"``, with the same ``n_features``, ``n_classes`` and ``task``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ds = make_dataset(np.arange(40.0).reshape(20, 2), np.arange(20) % 2, test_size=4, name="toy")
+    >>> validation_split(ds, val_size=0.25)
+    Dataset(name='toy (validation split)', task='classification', n_train=12, n_test=4, n_features=2, n_classes=2)
+    """
+    if not isinstance(ds, Dataset):
+        raise ValueError(f"ds must be a Dataset, got {type(ds).__name__}")
+    n_val = _n_test(val_size, ds.n_train, "val_size")
+    perm = np.random.default_rng(seed).permutation(ds.n_train)
+    val, train = perm[:n_val], perm[n_val:]
+    return Dataset(
+        X_train=_readonly(ds.X_train[train]), y_train=_readonly(ds.y_train[train]),
+        X_test=_readonly(ds.X_train[val]), y_test=_readonly(ds.y_train[val]),
+        name=f"{ds.name} (validation split)", n_features=ds.n_features, n_classes=ds.n_classes, task=ds.task,
+        classes=ds.classes, feature_mean=ds.feature_mean, feature_std=ds.feature_std,
+        target_mean=ds.target_mean, target_std=ds.target_std,
     )
 
 

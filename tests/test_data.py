@@ -143,6 +143,19 @@ def test_make_dataset_rejects_bad_input(X, y, kwargs, fragment):
         data.make_dataset(X, y, **kwargs)
 
 
+def test_validation_split_uses_only_training_data(digits):
+    tune = data.validation_split(digits, val_size=0.25, seed=1)
+    assert tune.n_test == int(np.ceil(0.25 * digits.n_train)) and tune.n_train + tune.n_test == digits.n_train
+    assert tune.n_features == digits.n_features and tune.n_classes == 10 and tune.task == digits.task
+    rows = {r.tobytes() for r in digits.X_train}
+    assert all(r.tobytes() in rows for r in np.concatenate([tune.X_train, tune.X_test]))
+    np.testing.assert_array_equal(tune.X_test, data.validation_split(digits, val_size=0.25, seed=1).X_test)
+    with pytest.raises(ValueError, match="val_size"):
+        data.validation_split(digits, val_size=0.0)
+    with pytest.raises(ValueError, match="Dataset"):
+        data.validation_split((digits.X_train, digits.y_train))
+
+
 # --------------------------------------------------------------------------------------------------------------
 # minibatches
 
