@@ -4,7 +4,8 @@
 
 Every file of the two HTML trees must be identical, with one documented exception: cells tagged ``measured``
 time things on the build machine, so their outputs (and images that only they produce) are left out of the
-comparison, as is the execution-time table of the status page and the search index (which indexes those
+comparison, and so is prose that quotes them (wrapped in a ```{container} measured``` block), as is the
+execution-time table of the status page and the search index (which indexes those
 outputs). Exits 1 and lists the differences otherwise.
 """
 
@@ -28,6 +29,8 @@ def _normalize_html(path: Path) -> tuple[str, set[str]]:
             for img in out.find_all("img"):
                 volatile_images.add(Path(img.get("src", "")).name)
             out.clear()
+    for block in soup.select("div.measured"):
+        block.clear()
     if path.name == "status.html":
         for table in soup.find_all("table"):
             table.clear()
