@@ -8,7 +8,7 @@ moves ``x`` once the velocity is non-zero).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,6 @@ class Spec:
     parabola: Convergence
     rosenbrock: Convergence
     has_velocity: bool = False  # keeps a momentum buffer or first moment
-    torch_kwargs: dict = field(default_factory=dict)  # extra arguments torch needs to match (none so far)
 
     def make(self, **overrides: Any) -> opt.Optimizer:
         return self.cls(**{**self.kwargs, **overrides})
