@@ -15,6 +15,7 @@ Usage::
     .venv/bin/python benchmarks/step_speed.py            # about 20 seconds
     .venv/bin/python benchmarks/step_speed.py --quick    # fewer repeats, rougher numbers
     .venv/bin/python benchmarks/step_speed.py --sizes 2 1000
+    .venv/bin/python benchmarks/step_speed.py --cpu-time  # CPU time, torch on one thread: for a busy machine
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ CONFIGS = {
 }
 
 
+CLOCK = time.perf_counter  # wall time; --cpu-time switches to the process's CPU time
+
+
 def median_step_times(steps: dict, *, budget: float) -> dict:
     """Median seconds per call of each function in ``steps``, measured in interleaved rounds.
 
@@ -51,19 +55,19 @@ def median_step_times(steps: dict, *, budget: float) -> dict:
     per_block = {}
     for name, step in steps.items():
         step()  # warm up: first-touch allocation, lazy state
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         step()
-        per_block[name] = max(1, int(2e-3 / max(time.perf_counter() - t0, 1e-7)))
+        per_block[name] = max(1, int(2e-3 / max(CLOCK() - t0, 1e-7)))
     times = {name: [] for name in steps}
     deadline = time.perf_counter() + budget
     rounds = 0
     while rounds < 5 or (rounds < 500 and time.perf_counter() < deadline):
         for name, step in steps.items():
             n = per_block[name]
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             for _ in range(n):
                 step()
-            times[name].append((time.perf_counter() - t0) / n)
+            times[name].append((CLOCK() - t0) / n)
         rounds += 1
     return {name: float(np.median(ts)) for name, ts in times.items()}
 
@@ -114,8 +118,15 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[2, 1e5, 1e7], help="numbers of parameters")
     parser.add_argument("--quick", action="store_true", help="a smaller time budget per measurement")
     parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time the process's CPU time, not wall time: steadier on a shared machine; torch then "
+                             "runs on one thread (CPU time adds up all threads)")
     args = parser.parse_args(argv)
     budget = 0.5 if args.quick else 2.0
+    global CLOCK
+    if args.cpu_time:
+        CLOCK = time.process_time
+        args.torch_threads = 1
 
     print(f"NumPy {np.__version__}, Python {platform.python_version()}, {platform.machine()}")
     if torch is None:
@@ -125,7 +136,8 @@ def main(argv=None) -> None:
             torch.set_num_threads(args.torch_threads)
         print(f"torch {torch.__version__} with {torch.get_num_threads()} threads; "
               "'torch' is its default CPU implementation (single-tensor loop), 'fused' is fused=True")
-    print("median time of one step, float32 parameters; ratio = torch time / our time (> 1: ours is faster)")
+    clock = "CPU time" if args.cpu_time else "wall time"
+    print(f"median {clock} of one step, float32 parameters; ratio = torch time / our time (> 1: ours is faster)")
     header = f"{'optimizer':<18} {'params':>9} {'ours':>11}"
     if torch is not None:
         header += f" {'torch':>11} {'fused':>11} {'torch/ours':>10} {'fused/ours':>10}"
