@@ -74,7 +74,8 @@ def main(page: str) -> int:
     )
     out = proc.stdout + proc.stderr
     mine = [line for line in out.splitlines()
-            if (rel.name in line or rel.stem + ".ipynb" in line or "Traceback" in line or "CellExecutionError" in line)
+            if ("/" + rel.name in line or "/" + rel.stem + ".ipynb" in line or "Traceback" in line
+                or "CellExecutionError" in line)
             and re.search(r"WARNING|ERROR|Error|Traceback", line)]
     html = work / "_build" / "html" / (stem + ".html")
     print("\n".join(mine) if mine else f"OK: no warnings for {rel}")
