@@ -9,6 +9,7 @@ has any warning or error. Prints the path of the HTML page to open in a browser.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -69,8 +70,10 @@ def main(page: str) -> int:
         toc["parts"] = [p for p in toc["parts"] if p["chapters"]]
     (work / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     jb = ROOT / ".venv" / "bin" / "jupyter-book"
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "SOURCE_DATE_EPOCH": "1767225600", "PYTHONHASHSEED": "0"}  # as the Makefile sets them
     proc = subprocess.run(
-        [str(jb), "build", str(work), "--keep-going", "-n"], capture_output=True, text=True, cwd=work
+        [str(jb), "build", str(work), "--keep-going", "-n"], capture_output=True, text=True, cwd=work, env=env
     )
     out = proc.stdout + proc.stderr
     mine = [line for line in out.splitlines()
