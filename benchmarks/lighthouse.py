@@ -1,10 +1,13 @@
 """Lighthouse (mobile) scores of every page of the built book, served gzip-compressed on 127.0.0.1.
 
     make lighthouse          # installs Lighthouse 12.2.3 into .venv/lighthouse with npm, then runs this
+    .venv/bin/python benchmarks/lighthouse.py book/momentum book/api   # only these pages
+    BOOK_HTML=/tmp/other/_build/html LIGHTHOUSE_KEEP=/tmp/reports .venv/bin/python benchmarks/lighthouse.py
 
 Lighthouse's performance score is a timing measurement of this machine (simulated mobile CPU and network), so it
 lives here and not in the tests. Goals per page: performance >= 0.9, accessibility 1.0, best practices >= 0.95,
-SEO >= 0.9. Prints one row per page and the pages that miss a goal, with the audits that cost the most.
+SEO >= 0.9. Prints one row per page (scores, then the metrics behind the performance score and the bytes
+Lighthouse counted), and the pages that miss a goal, with the audits that cost the most.
 """
 
 from __future__ import annotations
@@ -25,8 +28,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+KEEP = Path(os.environ["LIGHTHOUSE_KEEP"]) if os.environ.get("LIGHTHOUSE_KEEP") else None  # keep the JSON reports
 LIGHTHOUSE = ROOT / ".venv" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 GOALS = {"performance": 0.9, "accessibility": 1.0, "best-practices": 0.95, "seo": 0.9}
+METRICS = {"first-contentful-paint": ("FCP", 1000, "s"), "largest-contentful-paint": ("LCP", 1000, "s"),
+           "total-blocking-time": ("TBT", 1, "ms"), "cumulative-layout-shift": ("CLS", 1, ""),
+           "speed-index": ("SI", 1000, "s"), "total-byte-weight": ("kB", 1000, ""), "dom-size": ("DOM", 1, "")}
 TEXT = {".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".map"}
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
                 "--disable-background-networking --disable-component-update --disable-sync")
@@ -69,6 +76,15 @@ def audit(url: str, out: Path) -> dict:
     return json.loads(out.read_text())
 
 
+def metrics(report: dict) -> str:
+    out = []
+    for key, (name, scale, unit) in METRICS.items():
+        value = report["audits"].get(key, {}).get("numericValue")
+        if value is not None:
+            out.append(f"{name}={value / scale:.{2 if scale == 1000 or name == 'CLS' else 0}f}{unit}")
+    return " ".join(out)
+
+
 def main() -> int:
     if not LIGHTHOUSE.exists():
         print("Lighthouse is not installed: run `make lighthouse`")
@@ -80,17 +96,22 @@ def main() -> int:
     misses = []
     print(f"{'page':<28}" + "".join(f"{k:>16}" for k in GOALS))
     with tempfile.TemporaryDirectory() as tmp:
-        for page in pages():
+        for page in sys.argv[1:] or pages():
             report = audit(f"{base}/{page}.html", Path(tmp) / "report.json")
+            if KEEP:
+                KEEP.mkdir(parents=True, exist_ok=True)
+                shutil.copy(Path(tmp) / "report.json", KEEP / f"{page.replace('/', '-')}.json")
             scores = {k: report["categories"][k]["score"] for k in GOALS}
-            print(f"{page:<28}" + "".join(f"{scores[k]:>16.2f}" for k in GOALS), flush=True)
+            print(f"{page:<28}" + "".join(f"{scores[k]:>16.2f}" for k in GOALS) + "   " + metrics(report),
+                  flush=True)
             for k, goal in GOALS.items():
                 if scores[k] < goal:
+                    refs = {r["id"]: r.get("weight", 0) for r in report["categories"][k]["auditRefs"]}
                     worst = sorted(
                         (a for a in report["audits"].values()
-                         if a.get("score") is not None and a["score"] < 1
+                         if a["id"] in refs and a.get("score") is not None and a["score"] < 1
                          and a.get("scoreDisplayMode") in ("numeric", "binary", "metricSavings")),
-                        key=lambda a: a["score"])[:4]
+                        key=lambda a: (-refs[a["id"]] * (1 - a["score"]), a["score"]))[:4]
                     misses.append(f"{page} {k} {scores[k]:.2f} < {goal}: "
                                   + "; ".join(f"{a['id']} {a.get('displayValue', '')}".strip() for a in worst))
     httpd.shutdown()
