@@ -1,9 +1,9 @@
 """Screenshot a page of the built book with the same browser tooling as the tests (Playwright + Chromium).
 
-    .venv/bin/python scripts/screenshot.py [book/momentum] [out.png]
+    .venv/bin/python scripts/screenshot.py [book/momentum] [out.png] [figure index, default 1]
 
 Serves _build/html on 127.0.0.1, opens the page at a laptop-sized viewport in light mode, waits for MathJax,
-scrolls to the page's first figure and writes a PNG (default: .github/readme-screenshot.png, shown in README).
+scrolls to the chosen figure and writes a PNG (default: .github/readme-screenshot.png, shown in README).
 """
 
 from __future__ import annotations
@@ -23,9 +23,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 
 
-def main(page: str = "book/momentum", out: str = ".github/readme-screenshot.png") -> int:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *a: None
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def main(page: str = "book/momentum", out: str = ".github/readme-screenshot.png", figure: str = "1") -> int:
+    handler = functools.partial(_Quiet, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{httpd.server_address[1]}/{page}.html"
@@ -37,7 +41,7 @@ def main(page: str = "book/momentum", out: str = ".github/readme-screenshot.png"
         pg.goto(url, wait_until="load")
         pg.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         pg.evaluate("() => MathJax.startup.promise")
-        fig = pg.locator("figure").first
+        fig = pg.locator("figure").nth(int(figure))
         if fig.count():
             pg.evaluate("(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 260)",
                         fig.element_handle())
