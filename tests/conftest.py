@@ -122,6 +122,18 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("spec", SPECS, ids=SPEC_IDS)
 
 
+@pytest.fixture(scope="session")
+def digits():
+    """scikit-learn's bundled digits, split and standardized (loaded once for the whole run)."""
+    return opt.data.load_digits()
+
+
+@pytest.fixture(scope="session")
+def diabetes():
+    """scikit-learn's bundled diabetes data, split and standardized."""
+    return opt.data.load_diabetes()
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(20240601)

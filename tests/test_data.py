@@ -11,16 +11,6 @@ from optimizers import data
 # bundled data sets
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return data.load_digits()
-
-
-@pytest.fixture(scope="module")
-def diabetes():
-    return data.load_diabetes()
-
-
 LOADERS = [
     # loader, name, n, n_features, n_classes, task
     (data.load_digits, "digits", 1797, 64, 10, "classification"),

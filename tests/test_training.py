@@ -8,16 +8,6 @@ from optimizers import data, models, schedules, training
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return data.load_digits()
-
-
-@pytest.fixture(scope="module")
-def diabetes():
-    return data.load_diabetes()
-
-
-@pytest.fixture(scope="module")
 def softmax(digits):
     return models.SoftmaxRegression(digits.n_features, digits.n_classes)
 
