@@ -177,8 +177,8 @@ def contour_paths(objective, paths=None, *, ax=None, bounds=None, levels: int | 
     else:
         lv = levels
     if filled:
-        cs = ax.contourf(g1, g2, z, levels=lv, cmap="Blues_r", alpha=0.55)
-        ax.contour(g1, g2, z, levels=lv, colors="0.4", linewidths=0.5)
+        cs = ax.contourf(g1, g2, z, levels=lv, cmap="Greys", alpha=0.3)  # light and neutral: coloured paths stand out
+        ax.contour(g1, g2, z, levels=lv, colors="0.55", linewidths=0.5)
     else:
         cs = ax.contour(g1, g2, z, levels=lv, cmap="viridis", linewidths=0.9)
     if colorbar:
