@@ -3,8 +3,8 @@
     python scripts/check_reproducible.py _build/html _build/repro/_build/html
 
 Every file of the two HTML trees must be identical, with one documented exception: cells tagged ``measured``
-time things on the build machine, so their outputs (and images that only they produce) are left out of the
-comparison, and so is prose that quotes them (wrapped in a ```{container} measured``` block), as is the
+time things on the build machine, so their outputs (and images that only they produce, and their outputs in the
+downloadable notebooks) are left out of the comparison, and so is prose that quotes them (wrapped in a ```{container} measured``` block), as is the
 execution-time table of the status page and the search index (which indexes those
 outputs). Exits 1 and lists the differences otherwise.
 """
@@ -12,6 +12,7 @@ outputs). Exits 1 and lists the differences otherwise.
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from pathlib import Path
 
@@ -35,6 +36,15 @@ def _normalize_html(path: Path) -> tuple[str, set[str]]:
         for table in soup.find_all("table"):
             table.clear()
     return str(soup), volatile_images
+
+
+def _normalize_notebook(path: Path) -> str:
+    """An executed notebook without the outputs of cells tagged ``measured``."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "measured" in cell.get("metadata", {}).get("tags", []):
+            cell["outputs"] = []
+    return json.dumps(nb, indent=1, sort_keys=True)
 
 
 def compare(a: Path, b: Path) -> list[str]:
@@ -61,6 +71,9 @@ def compare(a: Path, b: Path) -> list[str]:
             if ta != tb:
                 diff = list(difflib.unified_diff(ta.splitlines(), tb.splitlines(), lineterm="", n=0))[:12]
                 problems.append(f"differs: {rel}\n    " + "\n    ".join(d[:200] for d in diff))
+        elif rel.endswith(".ipynb"):
+            if _normalize_notebook(a / rel) != _normalize_notebook(b / rel):
+                problems.append(f"differs: {rel}")
         elif (a / rel).read_bytes() != (b / rel).read_bytes():
             problems.append(f"differs: {rel}")
     return problems

@@ -271,12 +271,32 @@ def _subset_fontawesome(outdir: Path):
     stamp.write_text(key)
 
 
+def _stable_notebooks(app, exception):
+    """Make the executed notebooks offered for download (``_sources/*.ipynb``) the same in every build.
+
+    jupytext gives each cell a random id when it reads a MyST page, and nbclient stamps each cell with the time
+    it ran; neither means anything to a reader. Cells get ids from their position and lose the time stamps.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    import json
+
+    for path in (Path(app.outdir) / "_sources").rglob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb.get("cells", [])):
+            if "id" in cell:
+                cell["id"] = f"cell-{i}"
+            cell.get("metadata", {}).pop("execution", None)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _nitpick_tuples)
     app.connect("config-inited", _static_path)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _describe)
     app.connect("build-finished", _fix_html)
+    app.connect("build-finished", _stable_notebooks)
     app.add_css_file("fa-subset.css", priority=900)
     app.add_css_file("lighter.css", priority=900)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
