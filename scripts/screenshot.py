@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/screenshot.py [book/momentum] [out.png] [figure index, default 1]
 
-Serves _build/html on 127.0.0.1, opens the page at a laptop-sized viewport in light mode, waits for MathJax,
+Serves _build/html on 127.0.0.1, opens the page at a laptop-sized viewport in light mode, waits for MathJax where the page typesets in the browser,
 scrolls to the chosen figure and writes a PNG (default: .github/readme-screenshot.png, shown in README).
 """
 
@@ -39,8 +39,9 @@ def main(page: str = "book/momentum", out: str = ".github/readme-screenshot.png"
                                   color_scheme="light")
         pg = ctx.new_page()
         pg.goto(url, wait_until="load")
-        pg.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        pg.evaluate("() => MathJax.startup.promise")
+        if pg.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):  # else typeset at build time
+            pg.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            pg.evaluate("() => MathJax.startup.promise")
         fig = pg.locator("figure").nth(int(figure))
         if fig.count():
             pg.evaluate("(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 260)",
