@@ -13,11 +13,25 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: book book-strict book-repro test venv page lighthouse clean
+.PHONY: book book-strict book-repro test venv reader-venv page lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The reader's environment: the package with only its plot and data extras, and IPython (as every notebook has).
+# `make test` runs each page's visible cells in it (scripts/reader_run.py), without Jupyter Book or myst-nb.
+READER := .venv-reader
+READER_STAMP := $(READER)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+$(READER_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(READER)
+	$(READER)/bin/python -m pip install --quiet --upgrade pip
+	$(READER)/bin/python -m pip install --quiet -e ".[plot,data]" ipython
+	rm -f $(READER)/.installed-*
+	touch $(READER_STAMP)
+
+reader-venv: $(READER_STAMP)
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,book]"
@@ -42,7 +56,7 @@ book-repro: $(STAMP)
 	$(BIN)/python scripts/check_reproducible.py _build/html _build/repro/_build/html
 
 ## make test: unit tests, doctests, property tests, the strict book build and the checks over the built HTML
-test: $(STAMP)
+test: $(STAMP) $(READER_STAMP)
 	$(BIN)/python -m pytest --ignore=tests/book --ignore=tests/browser
 	$(MAKE) book-strict
 	$(MAKE) book-repro
@@ -55,7 +69,7 @@ lighthouse: book
 	$(BIN)/python benchmarks/lighthouse.py
 
 ## make page PAGE=book/momentum.md: execute and build one page on its own (for writing a page)
-page: $(STAMP)
+page: $(STAMP) $(READER_STAMP)
 	$(BIN)/python scripts/check_page.py $(PAGE)
 
 clean:

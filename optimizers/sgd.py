@@ -48,8 +48,9 @@ class SGD(Optimizer):
     The buffer starts as the first gradient, undamped, exactly as in PyTorch. This "PyTorch form" of
     momentum puts :math:`\eta` outside the buffer; the Polyak form :math:`v_t = \mu v_{t-1} + \eta g_t`
     used by Sutskever et al. (2013) and in many books is the same when :math:`\eta` is constant and
-    differs when it changes. optax's ``sgd(momentum=...)`` uses the PyTorch form too, but starts its
-    buffer at zero rather than at :math:`g_0`.
+    differs when it changes. optax's ``sgd(momentum=...)`` (``optax.trace``) uses the PyTorch form too:
+    its trace starts at zero and is updated as :math:`b_t = g_t + \mu b_{t-1}`, so its first buffer is
+    :math:`g_0` as here and the iterates are identical (without dampening, which optax does not have).
 
     References
     ----------

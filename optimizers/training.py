@@ -25,7 +25,7 @@ import numpy as np
 
 from . import data as _data
 
-__all__ = ["History", "train", "evaluate", "full_batch", "DivergenceError"]
+__all__ = ["History", "train", "evaluate", "full_batch", "sweep", "Sweep", "DivergenceError"]
 
 
 class DivergenceError(FloatingPointError):
@@ -331,3 +331,137 @@ def train(model, ds, optimizer, epochs: int = 5, batch_size: int = 32, seed=0, w
         eval_test_loss=np.asarray(eval_test, dtype=np.float64).reshape((-1,) + lead),
         wall_time=wall, w=w, state=state, batch_size=int(batch_size), batches_per_epoch=int(nb),
     )
+
+
+@dataclass
+class Sweep:
+    """What :func:`sweep` found. Losses are full-set losses of the chosen model after the last epoch.
+
+    Attributes
+    ----------
+    grid : ndarray, shape (k,)
+        The hyperparameter values tried.
+    index : int
+        Position in ``grid`` of the value with the lowest final validation loss.
+    value : float
+        ``grid[index]``, the chosen value.
+    history : History
+        The stacked run on the tuning split (row ``i`` of every loss array belongs to ``grid[i]``; its
+        ``epoch_test_loss`` is the VALIDATION loss).
+    tune : optimizers.data.Dataset
+        The tuning split: part of ``ds``'s training set, with the held-out validation part in its test slots.
+    w : ndarray, shape (n_params,)
+        The chosen model's final parameters.
+    train_loss, val_loss : float
+        The chosen model's loss on the tuning split's training part and on the validation part.
+    test_loss : float
+        Its loss on ``ds``'s test set, which the choice never saw.
+    test_accuracy : float or None
+        Its accuracy on the test set (classification only).
+    at_edge : bool
+        Whether the chosen value is the first or last of ``grid`` (only possible with ``edge="allow"``).
+    """
+
+    grid: np.ndarray
+    index: int
+    value: float
+    history: History = field(repr=False)
+    tune: Any = field(repr=False)
+    w: np.ndarray = field(repr=False)
+    train_loss: float
+    val_loss: float
+    test_loss: float
+    test_accuracy: float | None
+    at_edge: bool
+
+    def __repr__(self) -> str:
+        acc = "" if self.test_accuracy is None else f", test_accuracy={self.test_accuracy:.4f}"
+        return (f"Sweep(value={self.value:.4g}, index={self.index} of {len(self.grid)}, "
+                f"val_loss={self.val_loss:.4f}, test_loss={self.test_loss:.4f}{acc})")
+
+
+def sweep(model, ds, make, grid, *, epochs: int = 5, batch_size: int = 32, seed=0, w0=None,
+          val_size=0.25, split_seed=1, drop_last: bool = False, edge: str = "raise") -> Sweep:
+    r"""Choose a hyperparameter on a validation split, in one stacked run, and evaluate the choice once.
+
+    The recipe of the book's training sections: hold out ``val_size`` of ``ds``'s training set
+    (:func:`optimizers.data.validation_split`), train one model per value of ``grid`` side by side on the
+    rest (the same initial parameters and the same minibatches for every value), choose the value with the
+    lowest final validation loss, check that it is not at the edge of the grid, and only then evaluate the
+    chosen model on ``ds``'s test set.
+
+    Parameters
+    ----------
+    model : optimizers.models.Model
+    ds : optimizers.data.Dataset
+        The full data set; its test set is used only to evaluate the chosen model.
+    make : callable
+        ``make(values)`` returns the optimizer for an array of values of shape ``(k, 1)``, one row per
+        model: ``opt.SGD`` (the learning rate is the first argument), ``lambda lr: opt.SGD(lr=lr,
+        momentum=0.9)``, or ``lambda eps: opt.Adadelta(eps=eps)`` to sweep something else.
+    grid : array_like, shape (k,)
+        The values to try (``k >= 3``, so that a choice can lie inside the grid).
+    epochs, batch_size, seed, drop_last
+        As in :func:`train` (``seed`` seeds the minibatches and, without ``w0``, the initial parameters).
+    w0 : array_like, shape (n_params,), optional
+        The initial parameters every value starts from (default ``model.init(seed)``).
+    val_size : float or int, default 0.25
+        The share (or number) of training examples held out for validation.
+    split_seed : int, default 1
+        Seed of the validation split.
+    edge : {"raise", "allow"}, default "raise"
+        What to do when the chosen value is the first or last of ``grid``: raise ``ValueError`` (the grid
+        should be widened), or return it with ``at_edge=True``.
+
+    Returns
+    -------
+    Sweep
+
+    Raises
+    ------
+    ValueError
+        For a grid with fewer than three values or non-finite values, a bad ``edge``, a choice at the edge
+        of the grid (with ``edge="raise"``), or anything :func:`train` rejects.
+    DivergenceError
+        If some value of the grid makes training diverge (remove it from the grid).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import optimizers as opt
+    >>> from optimizers import data, models, training
+    >>> ds = data.load_digits()
+    >>> m = models.SoftmaxRegression(ds.n_features, ds.n_classes)
+    >>> s = training.sweep(m, ds, opt.SGD, [0.01, 0.1, 1.0, 10.0], epochs=3)
+    >>> s.value, s.index
+    (1.0, 2)
+    >>> bool(s.test_accuracy > 0.9)
+    True
+    """
+    if edge not in ("raise", "allow"):
+        raise ValueError(f"Invalid edge: {edge!r} (need 'raise' or 'allow')")
+    values = np.array(grid, dtype=np.float64)
+    if values.ndim != 1 or len(values) < 3:
+        raise ValueError(f"grid must be a 1-D sequence of at least 3 values, got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"grid has non-finite values: {values}")
+    tune = _data.validation_split(ds, val_size=val_size, seed=split_seed)
+    start = model.init(seed) if w0 is None else np.array(w0, dtype=np.float64)
+    if start.shape != (model.n_params,):
+        raise ValueError(f"w0 must have shape ({model.n_params},) for {model!r}, got {start.shape}")
+    stack = np.repeat(start[None], len(values), axis=0)
+    hist = train(model, tune, make(values[:, None]), epochs=epochs, batch_size=batch_size, seed=seed,
+                 w0=stack, drop_last=drop_last)
+    val = hist.epoch_test_loss[-1]
+    i = int(np.argmin(val))
+    at_edge = i in (0, len(values) - 1)
+    if at_edge and edge == "raise":
+        raise ValueError(f"the best value {values[i]:g} is at the edge of the grid {values}: widen the grid "
+                         f"(or pass edge='allow')")
+    w = hist.w[i]
+    test = evaluate(model, w, ds)
+    return Sweep(grid=values, index=i, value=float(values[i]), history=hist, tune=tune, w=w,
+                 train_loss=float(hist.epoch_train_loss[-1, i]), val_loss=float(val[i]),
+                 test_loss=float(test["test_loss"]),
+                 test_accuracy=float(test["test_accuracy"]) if "test_accuracy" in test else None,
+                 at_edge=bool(at_edge))

@@ -4,7 +4,9 @@
 
 Builds the whole table of contents (so cross-references resolve) but executes only the page given; warnings are
 reported for that page only (the other pages are not executed, so their glue keys are missing). Exits 1 when the page
-has any warning or error. Prints the path of the HTML page to open in a browser.
+has any warning or error. Prints the path of the HTML page to open in a browser. Then runs the page's visible cells
+as a reader would, without Jupyter Book (``scripts/reader_run.py``, in ``.venv-reader``: ``make reader-venv``), and
+exits 1 when one fails or prints something other than the page shows.
 """
 
 from __future__ import annotations
@@ -88,7 +90,14 @@ def main(page: str) -> int:
     print(f"HTML: {html}")
     print(f"full log: {work / 'build.log'}")
     (work / "build.log").write_text(out)
-    return 1 if mine else 0
+    if mine:
+        return 1
+    # the reader's copy: the visible cells, run without Jupyter Book, print what the page shows
+    notebook = work / "_build" / "html" / "_sources" / (stem + ".ipynb")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import reader_run
+
+    return reader_run.main([str(notebook)])
 
 
 if __name__ == "__main__":

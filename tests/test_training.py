@@ -175,3 +175,64 @@ def test_bad_input(digits, softmax, change, fragment):
     kwargs.update(change)
     with pytest.raises(ValueError, match=fragment):
         training.train(**kwargs)
+
+
+# --- sweep: choose on a validation split, evaluate once on the test set ---
+
+def test_sweep_equals_the_recipe_written_out(digits, softmax):
+    """sweep is validation_split + one stacked train + argmin of the final validation loss + evaluate."""
+    grid = np.array([0.01, 0.1, 1.0, 10.0])
+    s = training.sweep(softmax, digits, opt.SGD, grid, epochs=2, seed=3, split_seed=5)
+    tune = data.validation_split(digits, val_size=0.25, seed=5)
+    by_hand = [training.train(softmax, tune, opt.SGD(lr=lr), epochs=2, seed=3, w0=softmax.init(3))
+               for lr in grid]
+    val = np.array([h.epoch_test_loss[-1] for h in by_hand])
+    i = int(np.argmin(val))
+    assert s.index == i and s.value == grid[i] and not s.at_edge
+    np.testing.assert_allclose(s.history.epoch_test_loss[-1], val, rtol=1e-12)
+    np.testing.assert_allclose(s.w, by_hand[i].w, rtol=1e-12, atol=1e-14)
+    ev = training.evaluate(softmax, by_hand[i].w, digits)
+    assert s.test_loss == pytest.approx(ev["test_loss"], rel=1e-12)
+    assert s.test_accuracy == pytest.approx(ev["test_accuracy"])
+    assert s.val_loss == pytest.approx(val[i], rel=1e-12)
+    assert s.tune.n_train == tune.n_train and s.tune.n_test == tune.n_test
+    assert "value=" in repr(s)
+
+
+def test_sweep_other_hyperparameters_and_regression(diabetes):
+    lin = models.LinearRegression(diabetes.n_features)
+    s = training.sweep(lin, diabetes, lambda eps: opt.Adadelta(eps=eps), [1e-8, 1e-4, 1e-2, 1.0],
+                       epochs=3, edge="allow")
+    assert s.test_accuracy is None
+    assert s.at_edge == (s.index in (0, 3))
+    assert s.value == s.grid[s.index]
+
+
+def test_sweep_edge_is_an_error_unless_allowed(digits, softmax):
+    grid = [1e-4, 1e-3, 1e-2]           # far too small for 1 epoch: the largest value wins
+    with pytest.raises(ValueError, match="edge of the grid"):
+        training.sweep(softmax, digits, opt.SGD, grid, epochs=1)
+    s = training.sweep(softmax, digits, opt.SGD, grid, epochs=1, edge="allow")
+    assert s.at_edge and s.index == 2
+
+
+def test_sweep_does_not_modify_its_inputs(digits, softmax):
+    grid = np.array([0.01, 0.1, 1.0, 10.0])
+    w0 = softmax.init(0)
+    grid_copy, w0_copy = grid.copy(), w0.copy()
+    training.sweep(softmax, digits, opt.SGD, grid, epochs=1, w0=w0)
+    np.testing.assert_array_equal(grid, grid_copy)
+    np.testing.assert_array_equal(w0, w0_copy)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(grid=[0.1, 1.0]), "at least 3"),
+    (dict(grid=[[0.1, 1.0, 2.0]]), "1-D"),
+    (dict(grid=[0.1, np.nan, 1.0]), "non-finite"),
+    (dict(edge="ignore"), "edge"),
+    (dict(w0=np.zeros(3)), "w0 must have shape"),
+])
+def test_sweep_bad_input(digits, softmax, kwargs, fragment):
+    args = dict(grid=[0.01, 0.1, 1.0]) | kwargs
+    with pytest.raises(ValueError, match=fragment):
+        training.sweep(softmax, digits, opt.SGD, epochs=1, **args)

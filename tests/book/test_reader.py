@@ -1,0 +1,77 @@
+"""A reader's copy of every page: its visible code cells, run in order without Jupyter Book, print what it shows.
+
+The reader's environment is ``.venv-reader`` (``make reader-venv``, which ``make test`` runs first): the package
+installed from this repository with its ``plot`` and ``data`` extras, and IPython, and nothing else, so a page that
+needs myst-nb (``glue``) in a visible cell, or any other tool of the build, fails here. Each page's executed notebook
+(``_sources/<page>.ipynb`` of the strict build) gives the cells and the outputs to compare; cells tagged
+``remove-cell`` are the book's bookkeeping and are not run, cells tagged ``measured`` are run but not compared.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+sys.path.insert(0, str(ROOT / "scripts"))
+import reader_run  # noqa: E402
+
+if not (HTML / "index.html").exists():
+    if os.environ.get("BOOK_REQUIRED"):
+        raise RuntimeError("_build/html is missing: run `make book-strict` first")
+    pytest.skip("the book is not built (run `make test`, which builds it first)", allow_module_level=True)
+if not reader_run.READER_PYTHON.exists():
+    if os.environ.get("BOOK_REQUIRED"):
+        raise RuntimeError(f"{reader_run.READER_PYTHON} is missing: run `make reader-venv` first")
+    pytest.skip("no reader environment (run `make reader-venv`)", allow_module_level=True)
+
+
+def _pages_with_code():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [f for f in files if "```{code-cell}" in (ROOT / (f + ".md")).read_text(encoding="utf-8")]
+
+
+PAGES = _pages_with_code()
+
+
+def test_every_page_with_code_is_checked():
+    assert len(PAGES) >= 11, PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_visible_cells_run_as_a_reader_runs_them(page):
+    notebook = HTML / "_sources" / (page + ".ipynb")
+    assert notebook.exists(), f"no executed notebook for {page} at {notebook}"
+    problems = reader_run.run_notebook(notebook)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_check_catches_a_page_that_needs_myst_nb(tmp_path):
+    """The check can fail: a visible cell that imports myst_nb, as every page once did, is reported."""
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "from myst_nb import glue\nprint(1)",
+                     "outputs": [{"output_type": "stream", "name": "stdout", "text": "1\n"}]}]}
+    path = tmp_path / "page.ipynb"
+    path.write_text(__import__("json").dumps(nb))
+    problems = reader_run.run_notebook(path)
+    assert problems and "myst_nb" in problems[0]
+
+
+def test_the_check_compares_outputs(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "code", "metadata": {}, "source": "x = 2\nprint(x)",
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": "3\n"}]},
+        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "raise SystemExit('hidden')",
+         "outputs": []},
+        {"cell_type": "code", "metadata": {}, "source": "x + 1",
+         "outputs": [{"output_type": "execute_result", "data": {"text/plain": "3"}}]},
+    ]}
+    path = tmp_path / "page.ipynb"
+    path.write_text(__import__("json").dumps(nb))
+    problems = reader_run.run_notebook(path)
+    assert len(problems) == 1 and "stdout differs" in problems[0]
