@@ -75,3 +75,28 @@ def test_the_check_compares_outputs(tmp_path):
     path.write_text(__import__("json").dumps(nb))
     problems = reader_run.run_notebook(path)
     assert len(problems) == 1 and "stdout differs" in problems[0]
+
+
+MYST = ("{glue", "{eq}`", "{numref}`", "{cite", "{doc}`", "{ref}`", "{prf:", "```{", ":::{", ":label:")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_downloaded_notebook_is_plain_jupyter(page):
+    """What a reader downloads (or opens in Binder or Colab): no hidden cells, no MyST, the install cell first."""
+    import json
+
+    nb = json.loads((HTML / "_sources" / (page + ".ipynb")).read_text(encoding="utf-8"))
+    cells = nb["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "of *Optimizers*" in cells[0]["source"]
+    install = cells[1]
+    assert install["cell_type"] == "code" and "%pip install" in install["source"]
+    assert "optimizers-book[plot,data] @ git+" in install["source"]
+    for i, cell in enumerate(cells):
+        assert "remove-cell" not in cell.get("metadata", {}).get("tags", []), f"hidden cell {i} kept"
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            left = [m for m in MYST if m in text]
+            assert not left, f"cell {i} still has MyST {left}: {text[:300]!r}"
+        else:
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            assert "myst_nb" not in text, f"code cell {i} needs myst_nb"
