@@ -277,15 +277,14 @@ def _stable_notebooks(app, exception):
     jupytext gives each cell a random id when it reads a MyST page, and nbclient stamps each cell with the time
     it ran; neither means anything to a reader. Cells get ids from their position and lose the time stamps.
 
-    With ``nb_merge_streams``, myst-nb's ``coalesce_streams`` appends every later output of a stream to the
-    cell's first output of that stream IN PLACE and renders the merged list, but the notebook written here
-    still holds the later outputs too: their text appears twice, and how often depends on how the kernel
-    happened to split its messages. The first output of each stream already holds all of it (what the page
-    shows), so the later ones are dropped.
+    With ``nb_merge_streams``, each cell's stream outputs are merged as the page shows them (``merge_streams``),
+    so how the kernel happened to split its messages does not show.
     """
     if exception is not None or app.builder.format != "html":
         return
     import json
+
+    from merge_streams import merge_streams
 
     merge = bool(getattr(app.config, "nb_merge_streams", False))
     for path in (Path(app.outdir) / "_sources").rglob("*.ipynb"):
@@ -295,15 +294,7 @@ def _stable_notebooks(app, exception):
                 cell["id"] = f"cell-{i}"
             cell.get("metadata", {}).pop("execution", None)
             if merge and cell.get("outputs"):
-                seen: set = set()
-                kept = []
-                for out in cell["outputs"]:
-                    if out.get("output_type") == "stream":
-                        if out.get("name") in seen:
-                            continue
-                        seen.add(out.get("name"))
-                    kept.append(out)
-                cell["outputs"] = kept
+                cell["outputs"] = merge_streams(cell["outputs"])
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
