@@ -5,7 +5,8 @@
 
 Serves HTML_ROOT on 127.0.0.1 and writes OUT_DIR/<page>-<desktop|phone>-<light|dark>.png (1280 and 390 px wide).
 With SELECTOR (a CSS selector, e.g. a figure's id, or ".solution"), each shot is scrolled to the first element it
-matches and shows one screen from there; without it, the top of the page. Open the PNGs with an image viewer.
+matches and shows one screen from there; without it, the top of the page. Dropdowns (exercise solutions) are shown
+open. Ids with a slash need it escaped: "#book\\/adam-solution-3". Open the PNGs with an image viewer.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def main(root: str, page: str, selector: str = "", out_dir: str = "/tmp/look") -
                 pg = ctx.new_page()
                 pg.goto(url, wait_until="load")
                 pg.evaluate(f"() => document.documentElement.setAttribute('data-theme', '{mode}')")
+                # open every dropdown (sphinx-togglebutton hides a solution's body behind its title)
+                pg.evaluate("() => document.querySelectorAll('.dropdown, .toggle-hidden').forEach("
+                            "e => e.classList.remove('dropdown', 'toggle-hidden'))")
                 if selector:
                     el = pg.locator(selector).first
                     if el.count():
