@@ -49,10 +49,13 @@ book: $(STAMP)
 book-strict: $(STAMP)
 	$(JB) build . --builder html -W -n --keep-going
 
-## two clean builds give the same bytes (outputs of cells tagged `measured` excepted)
+## two clean builds give the same bytes (outputs of cells tagged `measured` excepted). The second is a direct
+## `jupyter-book build .` as a reader runs it: none of the variables above, and a random hash seed for Sphinx
+## (book/_ext/build_env.py gives the kernels the same environment as make's)
 book-repro: $(STAMP)
 	rm -rf _build/repro
-	$(JB) build . --builder html --path-output _build/repro -W -n --keep-going
+	env -u PYTHONHASHSEED -u SOURCE_DATE_EPOCH -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS \
+	  $(JB) build . --builder html --path-output _build/repro -W -n --keep-going
 	$(BIN)/python scripts/check_reproducible.py _build/html _build/repro/_build/html
 
 ## make test: unit tests, doctests, property tests, the strict book build and the checks over the built HTML
