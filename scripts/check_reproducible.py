@@ -39,11 +39,16 @@ def _normalize_html(path: Path) -> tuple[str, set[str]]:
 
 
 def _normalize_notebook(path: Path) -> str:
-    """An executed notebook without the outputs of cells tagged ``measured``."""
+    """An executed notebook without the outputs of code cells tagged ``measured``, and without the text of
+    Markdown cells tagged ``measured`` (the reader's notebook puts a ``{container} measured`` block's prose,
+    with the timings glued into it, in a cell of its own with that tag)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if "measured" in cell.get("metadata", {}).get("tags", []):
-            cell["outputs"] = []
+            if cell.get("cell_type") == "markdown":
+                cell["source"] = ""
+            else:
+                cell["outputs"] = []
     return json.dumps(nb, indent=1, sort_keys=True)
 
 

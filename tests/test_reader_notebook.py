@@ -113,3 +113,12 @@ def test_reader_notebook_drops_hidden_cells_and_installs_first(ctx):
     assert "optimizers-book[plot,data]" in out["cells"][1]["source"]
     assert out["cells"][3]["source"] == "The rate is 3.16e-03."
     assert set(out["metadata"]) == {"kernelspec", "optimizers_reader_notebook"}
+
+
+def test_measured_prose_gets_a_cell_of_its_own(ctx):
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source":
+                     "Before.\n\n```{container} measured\nIt took {glue:text}`adam_n` s.\n```\n\nAfter."}],
+          "metadata": {}}
+    cells = rn.reader_notebook(nb, ctx, "Adam", "https://github.com/o/r")["cells"][2:]
+    assert [c["source"] for c in cells] == ["Before.", "It took 4000 s.", "After."]
+    assert [c["metadata"].get("tags") for c in cells] == [None, ["measured"], None]

@@ -322,6 +322,28 @@ def convert_markdown(text: str, ctx: Context) -> str:
     return re.sub(r"\n{3,}", "\n\n", result).strip("\n")
 
 
+def _split_measured(text: str) -> list[tuple[str, bool]]:
+    """The cell's text in pieces, each ``{container} measured`` block a piece of its own marked True.
+
+    Such a block quotes timings of the build machine; in the reader's notebook it becomes a Markdown cell tagged
+    ``measured``, so that the reproducibility check leaves it out as it leaves out the block on the page.
+    """
+    global _MD
+    if _MD is None:
+        _MD = _parser()
+    lines = text.split("\n")
+    pieces, i = [], 0
+    for tok in _MD.parse(text):
+        if tok.level == 0 and tok.map and tok.type in ("fence", "colon_fence") \
+                and re.match(r"^\{container\}\s+measured\s*$", tok.info.strip()):
+            start, end = tok.map
+            pieces.append(("\n".join(lines[i:start]), False))
+            pieces.append(("\n".join(lines[start:end]), True))
+            i = end
+    pieces.append(("\n".join(lines[i:]), False))
+    return [(t, m) for t, m in pieces if t.strip()]
+
+
 def _install_cell(repository: str) -> dict:
     source = ("# Run this cell first: it installs the package where it is missing (on Colab, or in a fresh\n"
               "# environment). The distribution is optimizers-book; `pip install optimizers` is another project.\n"
@@ -349,10 +371,12 @@ def reader_notebook(nb: dict, ctx: Context, title: str, repository: str) -> dict
             cell["outputs"] = [o for o in cell["outputs"] if "scrapbook" not in o.get("metadata", {})]
         if cell["cell_type"] == "markdown":
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            src = convert_markdown(src, ctx)
-            if not src.strip():
-                continue
-            cell["source"] = src
+            for part, measured in _split_measured(src):
+                text = convert_markdown(part, ctx)
+                if text.strip():
+                    tags = {"tags": ["measured"]} if measured else {}
+                    cells.append({**cell, "metadata": {**cell.get("metadata", {}), **tags}, "source": text})
+            continue
         cells.append(cell)
     meta = {k: v for k, v in nb.get("metadata", {}).items() if k in ("kernelspec", "language_info")}
     meta["optimizers_reader_notebook"] = True
