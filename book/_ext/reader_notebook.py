@@ -114,15 +114,19 @@ class Context:
         doc, _, num = found
         return self.link(f"({num})", doc, f"equation-{label}")
 
-    def numref(self, body: str) -> str:
+    def numref(self, body: str, prf: bool = False) -> str:
+        """``{numref}`` ("Fig. 7.2", in the site's numfig_format) or, with ``prf``, ``{prf:ref}`` ("Algorithm 7.1")."""
         m = _EXPLICIT.match(body)
         text, label = (m["text"], m["target"]) if m else (None, body)
         found = self.number(label)
         if not found:
             return self.problem(f"no numbered object {label!r}")
         doc, figtype, num = found
-        fmt = text if text else self.numfig_format.get(figtype, "%s")
-        shown = fmt.replace("%s", num).replace("{number}", num)
+        if prf:
+            shown = text or f"{figtype.capitalize()} {num}"
+        else:
+            fmt = text if text else self.numfig_format.get(figtype, "%s")
+            shown = fmt.replace("%s", num).replace("{number}", num)
         return self.link(shown[:1].upper() + shown[1:], doc, label)
 
     def doc(self, body: str) -> str:
@@ -143,16 +147,6 @@ class Context:
             return self.problem(f"no label {label!r}")
         docname, anchor, title = self.labels[label]
         return f"[{text or title}]({self.url(docname, anchor)})"
-
-    def prf_ref(self, body: str) -> str:
-        m = _EXPLICIT.match(body)
-        text, label = (m["text"], m["target"]) if m else (None, body)
-        found = self.number(label)
-        if not found:
-            return self.problem(f"no numbered object {label!r}")
-        doc, figtype, num = found
-        shown = text or f"{figtype.capitalize()} {num}"
-        return self.link(shown, doc, label)
 
     def cite(self, body: str, textual: bool) -> str:
         keys = [k.strip() for k in body.split(",") if k.strip()]
@@ -181,7 +175,7 @@ class Context:
         if name in ("ref", "std:ref"):
             return self.ref(body)
         if name == "prf:ref":
-            return self.prf_ref(body)
+            return self.numref(body, prf=True)
         if name in ("cite", "cite:p", "cite:ps"):
             return self.cite(body, textual=False)
         if name in ("cite:t", "cite:ts"):
