@@ -58,8 +58,20 @@ book-repro: $(STAMP)
 	  $(JB) build . --builder html --path-output _build/repro -W -n --keep-going
 	$(BIN)/python scripts/check_reproducible.py _build/html _build/repro/_build/html
 
+# axe-core, the accessibility engine the browser tests run in every page, pinned: the npm package (Deque's own
+# release; README: how to move the pin). Without npm the tests say it is missing and fail (`make test`) or skip.
+AXE_CORE := 4.14.1
+AXE_DIR  := $(VENV)/axe-core
+AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_CORE)
+
+$(AXE_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+	  rm -rf $(AXE_DIR) && npm install --prefix $(AXE_DIR) -E axe-core@$(AXE_CORE) --no-audit --no-fund --loglevel=error \
+	  && touch $@; \
+	else echo "npm not found: axe-core $(AXE_CORE) not installed, the browser tests' accessibility checks will fail"; fi
+
 ## make test: unit tests, doctests, property tests, the strict book build and the checks over the built HTML
-test: $(STAMP) $(READER_STAMP)
+test: $(STAMP) $(READER_STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest --ignore=tests/book --ignore=tests/browser
 	$(MAKE) book-strict
 	$(MAKE) book-repro

@@ -7,7 +7,10 @@ files, no dependencies; Django is not needed).
   MathJax run in Node.js (``_SERVER`` below, fed one page at a time over a pipe; formulas in the tables of
   contents too, which MathJax in the browser would typeset): the page ships CommonHTML markup, the hidden
   MathML that screen readers read (MathJax's assistive-MathML, as the browser bundle adds it), and a small
-  stylesheet for the characters it uses, so a reader's browser runs no MathJax at all. This is the costliest
+  stylesheet for the characters it uses, so a reader's browser runs no MathJax at all. Display formulas are in
+  the tab order (``tabindex="0"``), as MathJax's own menu puts them in a browser, because the theme lets a formula
+  wider than the column scroll, and a region that scrolls must be reachable by keyboard (axe-core's
+  ``scrollable-region-focusable``). This is the costliest
   thing a page would otherwise do when it opens (seconds of main-thread work on a phone for a chapter with a few
   hundred formulas).
 * Without ``node``, or if a page's formulas cannot be typeset that way, the page loads MathJax from
@@ -174,7 +177,9 @@ def _prerender_page(path: Path, outdir: Path) -> bool:
     if reply is None:
         return False
     parts, last = [], 0
-    for (m, _), typeset in zip(found, reply["html"]):
+    for (m, display), typeset in zip(found, reply["html"]):
+        if display:  # the theme lets a wide equation scroll: focusable, as MathJax's menu makes it in a browser
+            typeset = typeset.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1)
         parts += [page[last:m.start()], m.group(1), typeset, m.group(3)]
         last = m.end()
     page = "".join(parts + [page[last:]])

@@ -7,7 +7,11 @@
   the primary sidebar's logo/title block sits outside any landmark, so the sidebar becomes a labelled
   ``complementary`` landmark; docutils marks bibliography entries with the deprecated ``doc-biblioentry`` role
   inside a ``role="list"``, so they become ``listitem``; the colour-mode button's icons carry titles ("Light",
-  "Dark") that are not in the button's name, so icons become ``aria-hidden`` and lose those titles.
+  "Dark") that are not in the button's name, so icons become ``aria-hidden`` and lose those titles; the search
+  field's ``aria-label`` ("Search") leaves out the shortcut it shows ("Ctrl+K"), so it goes and the button is
+  named by its text.
+* The theme copies two Jinja templates of its own (``webpack-macros.html``, ``sbt-webpack-macros.html``) into
+  ``_static`` as if they were static files (pydata-sphinx-theme issue 1122); they are not pages, so they are removed.
 * Page weight and speed (issue 6; measured with ``tests/browser`` and ``benchmarks/lighthouse.py``):
 
   - the theme loads Font Awesome twice, as a 540 kB (gzip) script that swaps every icon for an SVG and as a
@@ -35,6 +39,10 @@ _REPLACEMENTS = [
      '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="complementary"'
      ' aria-label="Book navigation">'),
     ('role="doc-biblioentry"', 'role="listitem"'),
+    # the search field shows "Search Ctrl+K" but its aria-label names it "Search" only: without the label its name
+    # is what it shows (the icon is aria-hidden; the title stays as its description)
+    ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" aria-label="Search"',
+     '<button class="btn search-button-field search-button__button pst-js-only" title="Search"'),
 ]
 
 
@@ -117,6 +125,8 @@ def _fix_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    for template in ("webpack-macros.html", "sbt-webpack-macros.html"):
+        (outdir / "_static" / template).unlink(missing_ok=True)
     for path in outdir.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         fixed = text

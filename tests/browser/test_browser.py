@@ -1,12 +1,16 @@
 """Real-browser checks of the built book: Debian's Chromium, headless, over every page served on 127.0.0.1.
 
-For every page: no console errors, no failed or third-party requests, every image loads, every formula is typeset
-by MathJax (served from the site itself), code cells have working copy buttons, and axe-core finds no
-accessibility violation in light or in dark mode.
+For every HTML file the site ships (every ``*.html`` under ``_build/html``: the chapters and the generated
+indexes, ``genindex``, ``prf-prf``, ``py-modindex`` and ``search``; a file that only redirects must land on one of
+them): no console errors, no failed or third-party requests, every image loads, every formula is typeset by MathJax
+(served from the site itself), code cells have working copy buttons, and axe-core finds no accessibility
+violation in light or in dark mode.
 
 Needs `_build/html` (`make test` builds it first), the `playwright` Python package (installed with the test
 extras) and a Chromium executable (`/usr/bin/chromium`, or the path in $CHROMIUM). Without Chromium the tests
-skip with a message saying so.
+skip with a message saying so. axe-core is the npm package at the version the Makefile pins (``AXE_CORE``), which
+`make test` installs into ``.venv/axe-core`` (or the file in $AXE_JS); without it the accessibility tests fail when
+$BOOK_REQUIRED is set (as `make test` sets it) and skip otherwise, with a message saying which file is missing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import functools
 import gzip
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -35,8 +40,24 @@ if not (HTML / "index.html").exists():
         raise RuntimeError("_build/html is missing: run `make book-strict` first")
     pytest.skip("the book is not built (run `make test`, which builds it first)", allow_module_level=True)
 playwright_sync = pytest.importorskip("playwright.sync_api")
-axe_py = pytest.importorskip("axe_playwright_python")
-AXE_JS = (Path(axe_py.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def _axe_core() -> tuple[str | None, str]:
+    """The pinned axe-core's script, or None and why not."""
+    pin = re.search(r"^AXE_CORE\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(), re.M).group(1)
+    path = Path(os.environ.get("AXE_JS") or ROOT / ".venv" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js")
+    how = f"`make test` installs it, or: npm install --prefix .venv/axe-core -E axe-core@{pin}"
+    if not path.is_file():
+        return None, f"axe-core {pin} (the Makefile's AXE_CORE) is not installed: {path} is missing; {how}"
+    js = path.read_text(encoding="utf-8")
+    found = re.match(r"/\*! axe v(\S+)", js)
+    if not found or found.group(1) != pin:
+        return None, (f"{path} is axe-core {found.group(1) if found else '(unknown version)'}, "
+                      f"but the Makefile pins AXE_CORE = {pin}; {how}")
+    return js, f"axe-core {pin}"
+
+
+AXE_JS, AXE_STATUS = _axe_core()
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -44,15 +65,42 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _pages() -> list[str]:
+_REDIRECT = re.compile(r'<meta http-equiv="refresh" content="0;\s*url=([^"#?]+)[^"]*"', re.I)
+
+
+def _html_files() -> tuple[list[str], dict[str, str]]:
+    """Every HTML file the site ships, as pages and as redirects (file -> the page it sends the reader to)."""
+    pages, redirects = [], {}
+    for path in sorted(HTML.rglob("*.html")):
+        rel = path.relative_to(HTML).as_posix()
+        m = _REDIRECT.search(path.read_text(encoding="utf-8"))
+        if m:
+            redirects[rel] = (path.parent / m.group(1)).resolve().relative_to(HTML.resolve()).as_posix()
+        else:
+            pages.append(rel)
+    return pages, redirects
+
+
+PAGES, REDIRECTS = _html_files()
+
+
+def test_every_toc_page_is_checked():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc["parts"]:
-        pages += [c["file"] for c in part["chapters"]]
-    return pages + ["genindex", "search"]
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    missing = [f for f in files + ["genindex", "search"] if f"{f}.html" not in PAGES]
+    assert not missing, f"pages of the table of contents not built: {missing}"
 
 
-PAGES = _pages()
+@pytest.mark.parametrize("page", sorted(REDIRECTS))
+def test_redirects_land_on_a_checked_page(browser, server, page):
+    assert REDIRECTS[page] in PAGES, f"{page} redirects to {REDIRECTS[page]}, which is not built"
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(f"{server}/{page}")
+        tab.wait_for_url(lambda url: urlsplit(url).path == f"/{REDIRECTS[page]}", timeout=10_000)
+    finally:
+        context.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -107,7 +155,7 @@ class PageVisit:
             return r.abort()
 
         self.page.route("**/*", route)
-        self.page.goto(f"{base}/{page}.html", wait_until="load")
+        self.page.goto(f"{base}/{page}", wait_until="load")
         self.wait_for_math()
 
     def _response(self, r):
@@ -234,6 +282,10 @@ def _axe(page) -> list[dict]:
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("page", PAGES)
 def test_accessibility_axe(browser, server, visits, page, mode):
+    if AXE_JS is None:
+        if os.environ.get("BOOK_REQUIRED"):
+            pytest.fail(AXE_STATUS, pytrace=False)
+        pytest.skip(AXE_STATUS)
     if mode == "light":
         violations = _axe(visits(page).page)
     else:
