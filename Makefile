@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: book book-strict book-repro test venv reader-venv page lighthouse clean
+.PHONY: book book-strict book-repro book-instructor test venv reader-venv page lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ book: $(STAMP)
 ## the same build with warnings as errors, as `make test` runs it
 book-strict: $(STAMP)
 	$(JB) build . --builder html -W -n --keep-going
+
+## make book-instructor: the book without the solutions to its exercises, into _build/instructor/_build/html
+## (BOOK_EDITION is read by book/_ext/edition.py; the pages' outputs come from make book's execution cache)
+book-instructor: $(STAMP)
+	BOOK_EDITION=instructor $(JB) build . --builder html --path-output _build/instructor -W -n --keep-going
+	INSTRUCTOR_HTML=_build/instructor/_build/html $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/book/test_edition_html.py -k instructor
+	@echo "Open _build/instructor/_build/html/index.html in a browser."
 
 ## two clean builds give the same bytes (outputs of cells tagged `measured` excepted). The second is a direct
 ## `jupyter-book build .` as a reader runs it: none of the variables above, and a random hash seed for Sphinx
