@@ -1,9 +1,10 @@
 """The notebook a reader downloads: plain Jupyter, made for reading and running, not for building the book.
 
-Every page's executed notebook is offered for download (``_sources/<page>.ipynb``) and is what Binder and Colab
-open. As myst-nb writes it, it is the page's source: hidden bookkeeping cells (``glue``), MyST roles and directives
-that no notebook renders, glue keys where the page shows numbers, and no way to get the package on a machine without
-a clone. This extension rewrites each of those notebooks, after the build, into the reader's notebook:
+Every page's executed notebook is offered for download (``_sources/<page>.ipynb``) and is what Colab opens (from
+the ``notebooks`` branch the workflow publishes; Binder opens the MyST page). As myst-nb writes it, it is the
+page's source: hidden bookkeeping cells (``glue``), MyST roles and directives that no notebook renders, glue keys
+where the page shows numbers, and no way to get the package on a machine without a clone. This extension rewrites
+each of those notebooks, after the build, into the reader's notebook:
 
 - cells tagged ``remove-cell`` are dropped (the page does not show them; the rest need nothing from them);
 - glued values are filled in as the page shows them (``{glue:text}`key:.3f``` → ``0.123``);
@@ -12,7 +13,8 @@ a clone. This extension rewrites each of those notebooks, after the build, into 
   exercises, solutions, algorithm boxes and admonitions → quoted blocks with their numbered titles, targets and
   comments removed;
 - a first Markdown cell says which page of the site this is, and a first code cell installs the package where it
-  is missing (Colab has no clone), from the repository the site names (``repository.url`` in ``_config.yml``).
+  is missing (Colab has no clone), from the repository the site names (the theme's ``repository_url``, which
+  ``site_home.py`` sets from the environment).
 
 The block structure comes from markdown-it-py with the mdit-py-plugins MyST plugins, the parser MyST-Parser itself
 is built on (so a directive inside a four-backtick fence, or a fence inside a directive, is found as the book's
