@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: book book-strict book-repro book-instructor test venv reader-venv page lighthouse clean
+.PHONY: book pdf book-strict book-repro book-instructor test venv reader-venv page lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,17 @@ venv: $(STAMP)
 ## make book: build the HTML site into _build/html (executed outputs are cached; a change to optimizers/ re-executes)
 book: $(STAMP)
 	$(JB) build . --builder html
+	$(MAKE) pdf
 	@echo "Open _build/html/index.html in a browser."
+
+## make pdf: the whole book as one PDF, _build/pdf/optimizers.pdf: the built site's pages printed by Chromium
+## (scripts/print_pdf.py), copied into the site as optimizers.pdf, which every page's download menu links.
+## Without Chromium (or Playwright) it says so, makes no PDF and exits 0 (the pages then carry no link to one).
+pdf: $(STAMP)
+	@test -f _build/html/index.html || $(JB) build . --builder html
+	rm -f _build/pdf/optimizers.pdf _build/html/optimizers.pdf
+	$(BIN)/python scripts/print_pdf.py _build/html _build/pdf/optimizers.pdf
+	@if test -f _build/pdf/optimizers.pdf; then cp _build/pdf/optimizers.pdf _build/html/optimizers.pdf; fi
 
 ## the same build with warnings as errors, as `make test` runs it
 book-strict: $(STAMP)
@@ -83,6 +93,7 @@ test: $(STAMP) $(READER_STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest --ignore=tests/book --ignore=tests/browser
 	$(MAKE) book-strict
 	$(MAKE) book-repro
+	$(MAKE) pdf
 	BOOK_REQUIRED=1 $(BIN)/python -m pytest tests/book tests/browser
 
 ## Lighthouse (mobile) scores of every page: a measurement, not a test (needs npm; see benchmarks/lighthouse.py)
