@@ -29,6 +29,7 @@ def ctx():
         citations={"kingma2015": ("Kingma and Ba", "2015"), "reddi2018": ("Reddi et al.", "2018")},
         numfig_format={"figure": "Fig. %s", "exercise": "Exercise %s", "algorithm": "algorithm %s"},
         baseurl="https://example.org/book/",
+        substitutions={"pip_line": "```bash\npip install x\n```"},
     )
 
 
@@ -122,3 +123,10 @@ def test_measured_prose_gets_a_cell_of_its_own(ctx):
     cells = rn.reader_notebook(nb, ctx, "Adam", "https://github.com/o/r")["cells"][2:]
     assert [c["source"] for c in cells] == ["Before.", "It took 4000 s.", "After."]
     assert [c["metadata"].get("tags") for c in cells] == [None, ["measured"], None]
+
+
+def test_substitutions_are_filled_in(ctx):
+    assert rn.convert_markdown("Install:\n\n{{ pip_line }}\n\nDone.", ctx) == \
+        "Install:\n\n```bash\npip install x\n```\n\nDone."
+    rn.convert_markdown("{{ nothing }}", ctx)
+    assert ctx.problems == ["no substitution 'nothing'"]

@@ -60,6 +60,7 @@ class Context:
     numfig_format: dict = field(default_factory=dict)
     baseurl: str = ""
     references_doc: str = "book/references"
+    substitutions: dict = field(default_factory=dict)  # MyST substitutions ({{ key }}), as the pages see them
     problems: list = field(default_factory=list)
 
     # --- lookups ---
@@ -190,12 +191,23 @@ class Context:
         return f"`{target.lstrip('~').split('.')[-1] if target.startswith('~') else target}`"
 
 
-def _roles(text: str, ctx: Context) -> str:
-    """Replace MyST roles; code spans are left as they are."""
-    def one(m):
-        return m.group(0) if m["name"] is None else ctx.role(m["name"], m["body"])
+_SUBSTITUTION = re.compile(r"\{\{\s*(?P<key>[\w.-]+)\s*\}\}")
 
-    return _ROLE_OR_CODE.sub(one, text)
+
+def _roles(text: str, ctx: Context) -> str:
+    """Replace MyST roles and substitutions; code spans are left as they are."""
+    def one(m):
+        if m["name"] is None:
+            return m.group(0)
+        return ctx.role(m["name"], m["body"])
+
+    def substitute(m):
+        key = m["key"]
+        if key not in ctx.substitutions:
+            return ctx.problem(f"no substitution {key!r}")
+        return str(ctx.substitutions[key])
+
+    return _ROLE_OR_CODE.sub(one, _SUBSTITUTION.sub(substitute, text))
 
 
 def _split_options(content: str) -> tuple[dict, str]:
@@ -430,7 +442,8 @@ def _write_reader_notebooks(app, exception):
               in env.domaindata.get("std", {}).get("labels", {}).items()}
     common = dict(fignumbers=env.toc_fignumbers, titles={d: t.astext() for d, t in env.titles.items()},
                   labels=labels, citations=_citations(env), numfig_format=dict(app.config.numfig_format),
-                  baseurl=app.config.html_baseurl or "")
+                  baseurl=app.config.html_baseurl or "",
+                  substitutions=dict(getattr(app.config, "myst_substitutions", None) or {}))
     repository = (app.config.html_theme_options or {}).get("repository_url", "")
     for docname in sorted(env.found_docs):
         path = sources / f"{docname}.ipynb"

@@ -99,12 +99,24 @@ def _set_home(app, config):
         home = from_environment()
     except ValueError as err:
         raise ConfigError(str(err)) from None
-    if home is None:
-        return
-    options = dict(config.html_theme_options or {})
-    options["repository_url"] = home.repository
-    config.html_theme_options = options
-    config.html_baseurl = home.site
+    if home is not None:
+        options = dict(config.html_theme_options or {})
+        options["repository_url"] = home.repository
+        config.html_theme_options = options
+        config.html_baseurl = home.site
+    repository = (config.html_theme_options or {}).get("repository_url", "")
+    config.myst_substitutions = {**(config.myst_substitutions or {}), **substitutions(repository)}
+
+
+def install_command(repository: str) -> str:
+    """The line that installs the book's package, with its plot and data extras, from ``repository``."""
+    return f'pip install "optimizers-book[plot,data] @ git+{repository}"'
+
+
+def substitutions(repository: str) -> dict[str, str]:
+    """MyST substitutions for pages that name the repository (``{{ pip_install_from_repository }}`` on a line of
+    its own is a code block), so no page types the address."""
+    return {"pip_install_from_repository": f"```bash\n{install_command(repository)}\n```"}
 
 
 def _colab_button(app, pagename, templatename, context, doctree):

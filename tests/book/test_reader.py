@@ -77,7 +77,7 @@ def test_the_check_compares_outputs(tmp_path):
     assert len(problems) == 1 and "stdout differs" in problems[0]
 
 
-MYST = ("{glue", "{eq}`", "{numref}`", "{cite", "{doc}`", "{ref}`", "{prf:", "```{", ":::{", ":label:")
+MYST = ("{{", "{glue", "{eq}`", "{numref}`", "{cite", "{doc}`", "{ref}`", "{prf:", "```{", ":::{", ":label:")
 
 
 @pytest.mark.parametrize("page", PAGES)
