@@ -94,6 +94,9 @@ def main(page: str) -> int:
         return 1
     # the reader's copy: the visible cells, run without Jupyter Book, print what the page shows
     notebook = work / "_build" / "html" / "_sources" / (stem + ".ipynb")
+    if not notebook.exists():  # a page without code cells is no notebook: nothing for a reader to run
+        print(f"no code cells on {rel}: no reader's check")
+        return 0
     sys.path.insert(0, str(ROOT / "scripts"))
     import reader_run
 
