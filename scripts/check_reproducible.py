@@ -21,7 +21,8 @@ from bs4 import BeautifulSoup
 # optimizers.pdf is not made by the Sphinx build: `make pdf` prints the built pages into it (scripts/print_pdf.py)
 # after this comparison, and copies it into _build/html, where a later strict build leaves it; the second build
 # makes none. It is the print of pages compared here (their `measured` outputs included), with SOURCE_DATE_EPOCH
-# for its only dates, and tests/book/test_pdf.py checks that one print gives the same bytes as another.
+# for its only dates. Chromium's PDF writer does not always give the same bytes for the same pages (two prints
+# once differed in one byte of 25 MB), so tests/book/test_pdf.py compares two prints' pages, text and outline.
 SKIP_FILES = {".buildinfo", "searchindex.js", "optimizers.pdf"}
 
 
