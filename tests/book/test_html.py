@@ -7,7 +7,6 @@ citations, no error output, and no internal link that leads nowhere.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,13 +16,9 @@ import yaml
 
 bs4 = pytest.importorskip("bs4")
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+from built import HTML, ROOT, need_book
 
-if not (HTML / "index.html").exists():
-    if os.environ.get("BOOK_REQUIRED"):
-        raise RuntimeError("_build/html is missing: run `make book-strict` first")
-    pytest.skip("the book is not built (run `make test`, which builds it first)", allow_module_level=True)
+need_book()
 
 
 def _toc_pages():

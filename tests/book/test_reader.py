@@ -9,26 +9,18 @@ needs myst-nb (``glue``) in a visible cell, or any other tool of the build, fail
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+from built import HTML, ROOT, need, need_book
 sys.path.insert(0, str(ROOT / "scripts"))
 import reader_run  # noqa: E402
 
-if not (HTML / "index.html").exists():
-    if os.environ.get("BOOK_REQUIRED"):
-        raise RuntimeError("_build/html is missing: run `make book-strict` first")
-    pytest.skip("the book is not built (run `make test`, which builds it first)", allow_module_level=True)
-if not reader_run.READER_PYTHON.exists():
-    if os.environ.get("BOOK_REQUIRED"):
-        raise RuntimeError(f"{reader_run.READER_PYTHON} is missing: run `make reader-venv` first")
-    pytest.skip("no reader environment (run `make reader-venv`)", allow_module_level=True)
+need_book()
+need(reader_run.READER_PYTHON.exists(), f"no reader environment at {reader_run.READER_PYTHON}",
+     "run `make reader-venv`")
 
 
 def _pages_with_code():

@@ -12,20 +12,15 @@ import functools
 import os
 import posixpath
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
 bs4 = pytest.importorskip("bs4")
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+from built import HTML, ROOT, need_book
 
-if not (HTML / "index.html").exists():
-    if os.environ.get("BOOK_REQUIRED"):
-        raise RuntimeError("_build/html is missing: run `make book-strict` first")
-    pytest.skip("the book is not built (run `make test`, which builds it first)", allow_module_level=True)
+need_book()
 
 _toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [_toc["root"]] + [c["file"] for part in _toc["parts"] for c in part["chapters"]]
